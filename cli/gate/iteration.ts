@@ -1,0 +1,91 @@
+// One iteration = one fresh Vitest instance over the selected specs, in this process.
+import { Writable } from 'node:stream';
+import { createVitest, type Vitest } from 'vitest/node';
+import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
+import type { Role } from '../../helpers/roles.ts';
+import { CriterionCollector, type CollectorEvents, toCriterionError } from './collector.ts';
+import type { IterationResult } from './types.ts';
+
+export interface Selection {
+  role: Role;
+  suitesDir: string;
+  suites: readonly string[];
+  grep?: string;
+  allowDestructive: boolean;
+}
+
+export const ITERATION_ENV = 'FLEETGATE_ITERATION';
+
+/** Vitest's own console output, kept to show when something goes wrong outside a criterion. */
+class Captured extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export async function createIterationVitest(selection: Selection, collector: CriterionCollector, output: Captured): Promise<Vitest> {
+  return createVitest(
+    'test',
+    {
+      config: false,
+      root: ROOT,
+      watch: false,
+      projects: roleProjects({ roles: [selection.role], suitesDir: selection.suitesDir, referenceSetup: false }),
+      reporters: [collector],
+      tags: TAGS,
+      ...(selection.allowDestructive ? {} : { tagsFilter: ['!destructive'] }),
+      ...(selection.grep ? { testNamePattern: selection.grep } : {}),
+      passWithNoTests: true,
+    },
+    {},
+    { stdout: output, stderr: output },
+  );
+}
+
+export function suiteFilters(selection: Selection): string[] {
+  return selection.suites.map((suite) => `${selection.suitesDir}/${suite}/`);
+}
+
+export interface RunningIteration {
+  result: Promise<IterationResult>;
+  cancel(): Promise<void>;
+}
+
+export function runIteration(index: number, selection: Selection, events: CollectorEvents = {}): RunningIteration {
+  const collector = new CriterionCollector(selection.suitesDir, events);
+  const output = new Captured();
+  let vitest: Vitest | undefined;
+  let cancelled = false;
+  const startedAt = new Date();
+  const result = (async (): Promise<IterationResult> => {
+    // Specs may read which iteration they are in (e.g. to prove a flaky criterion is caught).
+    process.env[ITERATION_ENV] = String(index);
+    const errors = [];
+    try {
+      vitest = await createIterationVitest(selection, collector, output);
+      if (!cancelled) await vitest.start(suiteFilters(selection));
+    } catch (error) {
+      errors.push(toCriterionError(error as Error));
+    } finally {
+      await vitest?.close().catch(() => undefined);
+    }
+    if (errors.length && output.text.trim()) errors.push({ type: 'VitestOutput', message: 'vitest output', detail: output.text });
+    return {
+      index,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      runs: collector.runs,
+      errors: [...collector.errors, ...errors],
+      aborted: cancelled,
+    };
+  })();
+  return {
+    result,
+    async cancel() {
+      cancelled = true;
+      await vitest?.cancelCurrentRun('keyboard-input').catch(() => undefined);
+    },
+  };
+}

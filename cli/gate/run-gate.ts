@@ -1,0 +1,97 @@
+// The gate: resolve the target, run N iterations, classify, write every report, clean up — even when
+// interrupted (SIGINT/SIGTERM/--timeout → partial reports, exit 3).
+import { EXIT, UsageError } from '../exit-codes.ts';
+import type { GateOptions } from '../options.ts';
+import type { Role } from '../../helpers/roles.ts';
+import { Progress } from '../report/progress.ts';
+import { writeFinalReports, writeIterationReport, linkLatest } from '../report/write.ts';
+import { classify, gatePasses } from './classify.ts';
+import { runIteration, type RunningIteration, type Selection } from './iteration.ts';
+import { listCriteria } from './list.ts';
+import { userTarget, referenceTarget, placeholderReferenceTarget, type Target } from './target.ts';
+import type { IterationResult } from './types.ts';
+
+function selectedRole(requested: Role | undefined, target: Target): Role {
+  const role = target.profile.role as Role;
+  if (requested && requested !== role) {
+    throw new UsageError(`--role ${requested} does not match the role "${role}" of node ${target.profile.node} in ${target.profileFile}`);
+  }
+  return role;
+}
+
+export async function runGate(options: GateOptions, id: string, progress: Progress): Promise<number> {
+  const startedAt = new Date();
+  let aborted: string | null = null;
+  let current: RunningIteration | undefined;
+  const abort = (reason: string): void => {
+    if (aborted) return;
+    aborted = reason;
+    progress.log(`${reason}: stopping; partial reports will be written and everything started is removed`);
+    void current?.cancel();
+  };
+  const onSigint = (): void => abort('SIGINT');
+  const onSigterm = (): void => abort('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const timer = options.timeoutSeconds ? setTimeout(() => abort(`timeout after ${options.timeoutSeconds} s`), options.timeoutSeconds * 1000) : undefined;
+
+  let target: Target | undefined;
+  try {
+    if (options.profile) target = userTarget(options.profile);
+    else if (options.list) target = placeholderReferenceTarget();
+    else target = await referenceTarget(id, (line) => progress.log(line));
+    const selection: Selection = {
+      role: selectedRole(options.role, target),
+      suitesDir: options.suitesDir,
+      suites: options.suites,
+      ...(options.grep ? { grep: options.grep } : {}),
+      allowDestructive: options.allowDestructive,
+    };
+    if (options.list) return await printList(selection, progress);
+
+    const node = target.profile.node;
+    progress.log(`fleetgate: ${node} (${selection.role}), suites ${selection.suites.join(', ')}, ${options.iterations} iteration(s)`);
+    const junitRun = { runId: id, node, role: selection.role, iterations: options.iterations, startedAt: startedAt.toISOString() };
+    const iterations: IterationResult[] = [];
+    for (let i = 1; i <= options.iterations && !aborted; i++) {
+      progress.iterationStart(i, options.iterations);
+      current = runIteration(i, selection, {
+        onCriterionStart: (title) => progress.criterionStart(title),
+        onCriterionEnd: (run) => progress.criterionEnd(run),
+      });
+      const result = await current.result;
+      if (result.aborted || aborted) break;
+      iterations.push(result);
+      for (const e of result.errors) progress.log(`  ! iteration ${i}: ${e.type}: ${e.message}`);
+      writeIterationReport(options.out, iterations, junitRun);
+      progress.iterationEnd(result.durationMs);
+    }
+
+    const verdicts = classify(iterations);
+    if (!aborted && verdicts.length === 0) {
+      throw new UsageError(`no criteria selected for role ${selection.role}, suites ${selection.suites.join(', ')}${selection.grep ? `, --grep "${selection.grep}"` : ''} (see --list)`);
+    }
+    const exitCode = aborted ? EXIT.aborted : gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
+    writeFinalReports(options.out, {
+      id, node, role: selection.role, iterations: options.iterations, completedIterations: iterations.length,
+      suites: selection.suites, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
+    }, iterations);
+    linkLatest(options.reportsDir, options.out);
+    progress.table(verdicts);
+    progress.log(`reports: ${options.out}`);
+    return exitCode;
+  } finally {
+    if (timer) clearTimeout(timer);
+    await target?.release();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+}
+
+async function printList(selection: Selection, progress: Progress): Promise<number> {
+  const { criteria, errors } = await listCriteria(selection);
+  for (const c of criteria) progress.log(`${c.refused ? '(refused: destructive, needs --allow-destructive) ' : ''}${c.id}${c.tags.length ? `  [${c.tags.join(', ')}]` : ''}`);
+  for (const e of errors) progress.log(`! ${e}`);
+  progress.log(`${criteria.filter((c) => !c.refused).length} criteria would run for ${selection.role}`);
+  return errors.length ? EXIT.usage : EXIT.pass;
+}

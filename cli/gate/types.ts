@@ -1,0 +1,65 @@
+// The gate's data model: what one iteration saw per criterion, and the verdict over all iterations.
+
+/** One criterion in one iteration. */
+export type Outcome = 'pass' | 'fail' | 'blocked' | 'skip';
+
+/** One criterion over N iterations (DESIGN.md vocabulary). */
+export type Verdict = 'pass' | 'flaky' | 'broken' | 'blocked' | 'skipped';
+
+export interface EvidenceItem {
+  label: string;
+  value: string;
+}
+
+export interface CriterionError {
+  /** Error class name, e.g. AssertionError, PreconditionError. */
+  type: string;
+  /** One line, redacted. */
+  message: string;
+  /** Stack and diff, redacted; for JUnit bodies. */
+  detail: string;
+}
+
+export interface CriterionRun {
+  /** `<suite>/<file>::<full test name>` */
+  id: string;
+  suite: string;
+  file: string;
+  title: string;
+  tags: string[];
+  outcome: Outcome;
+  durationMs: number;
+  error?: CriterionError;
+  evidence: EvidenceItem[];
+}
+
+export interface IterationResult {
+  index: number;
+  startedAt: string;
+  durationMs: number;
+  runs: CriterionRun[];
+  /** Errors outside any criterion (a crashed worker, an unhandled rejection). */
+  errors: CriterionError[];
+  aborted: boolean;
+}
+
+export interface CriterionVerdict {
+  id: string;
+  suite: string;
+  file: string;
+  title: string;
+  tags: string[];
+  verdict: Verdict;
+  passed: number;
+  failed: number;
+  blocked: number;
+  skipped: number;
+  /** Per iteration, in order; null where the criterion did not run in that iteration. */
+  durationsMs: (number | null)[];
+  /** Per iteration outcome ('missing' when it was not collected). */
+  outcomes: (Outcome | 'missing')[];
+  /** Failure or blocking reason per iteration (index = iteration - 1). */
+  errors: (CriterionError | null)[];
+  lastError: string | null;
+  evidence: EvidenceItem[];
+}

@@ -1,0 +1,51 @@
+// `./gate.sh` → here. Thin: parse options, run the gate, map every outcome to the contract's exit codes.
+import { Command, CommanderError } from 'commander';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { resolveOptions, runId, type RawOptions } from './options.ts';
+import { Progress } from './report/progress.ts';
+import { runGate } from './gate/run-gate.ts';
+import { redact } from '../helpers/redact.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const program = new Command('gate.sh')
+  .description('Run the acceptance criteria of one node N times and say, per criterion, pass / flaky / broken / blocked.')
+  .option('--profile <file>', 'target profile (YAML or JSON); default: the embedded reference stack, started for the run')
+  .option('--role <role>', 'role whose specs run (must match the profile)')
+  .option('--suite <name>', 'suite to run, repeatable (default: preflight)', collect)
+  .option('--iterations <n>', 'how many times the whole selection runs', '5')
+  .option('--grep <text>', 'only criteria whose full name matches')
+  .option('--out <dir>', 'report directory (default: reports/<run-id>, linked from reports/latest)')
+  .option('--allow-destructive', 'also run criteria tagged destructive (or FLEETGATE_ALLOW_DESTRUCTIVE=1)')
+  .option('--list', 'show what would run, run nothing')
+  .option('--suites <dir>', 'where the suites live (default: fleetgate\'s suites/)')
+  .option('--timeout <seconds>', 'abort the whole run after this long (exit 3, partial reports)')
+  .showHelpAfterError('(see ./gate.sh --help)')
+  .exitOverride();
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
+    throw error;
+  }
+  const id = runId();
+  const progress = new Progress((text) => process.stdout.write(text), Boolean(process.stdout.isTTY));
+  try {
+    const options = resolveOptions(program.opts<RawOptions>(), id);
+    return await runGate(options, id, progress);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`fleetgate: ${redact(error.message)}\n`);
+      return EXIT.usage;
+    }
+    // Infrastructure trouble (docker, image build): say what, not where in our code.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`fleetgate: could not complete the run: ${redact(message)}\n`);
+    if (process.env.FLEETGATE_DEBUG && error instanceof Error) process.stderr.write(`${redact(error.stack ?? '')}\n`);
+    return EXIT.aborted;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,73 @@
+// The gate's options: one typed table, defaults, and the checks that turn bad input into exit 2.
+import { existsSync, statSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { ROOT, DEFAULT_SUITES_DIR, SUITES } from '../vitest.workspace.ts';
+import { ROLES, type Role } from '../helpers/roles.ts';
+import { didYouMean } from '../helpers/did-you-mean.ts';
+import { UsageError } from './exit-codes.ts';
+
+export interface GateOptions {
+  profile?: string;
+  role?: Role;
+  suites: string[];
+  iterations: number;
+  grep?: string;
+  out: string;
+  reportsDir: string;
+  allowDestructive: boolean;
+  list: boolean;
+  suitesDir: string;
+  timeoutSeconds?: number;
+}
+
+export interface RawOptions {
+  profile?: string;
+  role?: string;
+  suite?: string[];
+  iterations?: string;
+  grep?: string;
+  out?: string;
+  allowDestructive?: boolean;
+  list?: boolean;
+  suites?: string;
+  timeout?: string;
+}
+
+function positiveInt(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a whole number >= 1, got "${value}"`);
+  return Number(value);
+}
+
+export function runId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-')}-${process.pid}`;
+}
+
+export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessEnv = process.env): GateOptions {
+  const suitesDir = raw.suites ? resolve(raw.suites) : DEFAULT_SUITES_DIR;
+  if (!existsSync(suitesDir) || !statSync(suitesDir).isDirectory()) throw new UsageError(`--suites: ${raw.suites} is not a directory`);
+  const suites = raw.suite?.length ? raw.suite : ['preflight'];
+  for (const suite of suites) {
+    if (!existsSync(join(suitesDir, suite))) {
+      const hint = didYouMean(suite, SUITES);
+      throw new UsageError(`--suite: no suite "${suite}" under ${raw.suites ?? 'suites/'}${hint ? `; did you mean "${hint}"?` : ''} (suites: ${SUITES.join(', ')})`);
+    }
+  }
+  if (raw.role !== undefined && !(ROLES as readonly string[]).includes(raw.role)) {
+    const hint = didYouMean(raw.role, ROLES);
+    throw new UsageError(`--role: "${raw.role}" is not a role${hint ? `; did you mean "${hint}"?` : ''} (roles: ${ROLES.join(', ')})`);
+  }
+  const reportsDir = join(ROOT, 'reports');
+  return {
+    ...(raw.profile ? { profile: raw.profile } : {}),
+    ...(raw.role ? { role: raw.role as Role } : {}),
+    suites,
+    iterations: raw.iterations === undefined ? 5 : positiveInt(raw.iterations, '--iterations'),
+    ...(raw.grep ? { grep: raw.grep } : {}),
+    out: resolve(raw.out ?? join(reportsDir, id)),
+    reportsDir,
+    allowDestructive: Boolean(raw.allowDestructive) || env.FLEETGATE_ALLOW_DESTRUCTIVE === '1',
+    list: Boolean(raw.list),
+    suitesDir,
+    ...(raw.timeout === undefined ? {} : { timeoutSeconds: positiveInt(raw.timeout, '--timeout') }),
+  };
+}

@@ -1,0 +1,82 @@
+// Live progress: iteration i/N, counts so far, the criterion running; failures as they happen.
+import { styleText } from 'node:util';
+import type { CriterionRun, CriterionVerdict } from '../gate/types.ts';
+import { redact } from '../../helpers/redact.ts';
+import { MARK, rows, countsLine } from './table.ts';
+
+export type Write = (text: string) => void;
+
+export class Progress {
+  readonly #write: Write;
+  readonly #tty: boolean;
+  #iteration = 0;
+  #total = 0;
+  #counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
+  #running = '';
+  #statusShown = false;
+
+  constructor(write: Write, tty: boolean) {
+    this.#write = (text) => write(redact(text));
+    this.#tty = tty;
+  }
+
+  log(line: string): void {
+    this.#clearStatus();
+    this.#write(`${line}\n`);
+  }
+
+  iterationStart(index: number, total: number): void {
+    this.#iteration = index;
+    this.#total = total;
+    this.#counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
+    if (!this.#tty) this.log(`iteration ${index}/${total} …`);
+    this.#status();
+  }
+
+  criterionStart(title: string): void {
+    this.#running = title;
+    this.#status();
+  }
+
+  criterionEnd(run: CriterionRun): void {
+    this.#counts[run.outcome]++;
+    if (run.outcome === 'fail' || run.outcome === 'blocked') {
+      const mark = run.outcome === 'fail' ? styleText('red', '✗') : styleText('yellow', '⊘');
+      this.log(`  ${mark} [${this.#iteration}/${this.#total}] ${run.id} — ${run.error?.message ?? run.outcome}`);
+    }
+    this.#status();
+  }
+
+  iterationEnd(durationMs: number): void {
+    const c = this.#counts;
+    this.log(`iteration ${this.#iteration}/${this.#total}: ${c.pass} passed, ${c.fail} failed, ${c.blocked} blocked, ${c.skip} skipped (${(durationMs / 1000).toFixed(1)} s)`);
+  }
+
+  table(verdicts: readonly CriterionVerdict[]): void {
+    const list = rows(verdicts);
+    const width = Math.min(90, Math.max(9, ...list.map((r) => r.criterion.length)));
+    const colour = { pass: 'green', flaky: 'yellow', broken: 'red', blocked: 'magenta', skipped: 'gray' } as const;
+    this.log('');
+    this.log(`   ${'verdict'.padEnd(8)} ${'runs'.padEnd(5)} ${'criterion'.padEnd(width)}  reason`);
+    for (const r of list) {
+      const criterion = r.criterion.length > width ? `${r.criterion.slice(0, width - 1)}…` : r.criterion.padEnd(width);
+      const head = styleText(colour[r.verdict], `${MARK[r.verdict]} ${r.verdict.padEnd(8)}`);
+      this.log(` ${head} ${r.runs.padEnd(5)} ${criterion}  ${r.reason.slice(0, 160)}`);
+    }
+    this.log('');
+    this.log(countsLine(verdicts));
+  }
+
+  #status(): void {
+    if (!this.#tty) return;
+    const c = this.#counts;
+    const line = `iteration ${this.#iteration}/${this.#total} · ${c.pass} passed ${c.fail} failed ${c.blocked} blocked · ▶ ${this.#running}`;
+    this.#write(`\r\x1B[2K${line.slice(0, (process.stdout.columns || 120) - 1)}`);
+    this.#statusShown = true;
+  }
+
+  #clearStatus(): void {
+    if (this.#statusShown) this.#write('\r\x1B[2K');
+    this.#statusShown = false;
+  }
+}

@@ -1,0 +1,47 @@
+// results.json: the machine-readable record of a run (DESIGN.md "The gate contract").
+import type { CriterionVerdict, IterationResult } from '../gate/types.ts';
+
+export interface RunRecord {
+  id: string;
+  node: string;
+  role: string;
+  iterations: number;
+  /** Iterations that actually completed (less than `iterations` when aborted). */
+  completedIterations: number;
+  suites: string[];
+  startedAt: string;
+  finishedAt: string;
+  exitCode: number;
+  aborted: string | null;
+}
+
+export interface ResultsDocument {
+  run: RunRecord;
+  criteria: {
+    id: string;
+    suite: string;
+    title: string;
+    verdict: CriterionVerdict['verdict'];
+    passed: number;
+    failed: number;
+    blocked: number;
+    skipped: number;
+    durationsMs: (number | null)[];
+    outcomes: CriterionVerdict['outcomes'];
+    lastError: string | null;
+    evidence: CriterionVerdict['evidence'];
+  }[];
+  runErrors: { iteration: number; type: string; message: string }[];
+}
+
+export function resultsDocument(run: RunRecord, verdicts: readonly CriterionVerdict[], iterations: readonly IterationResult[]): ResultsDocument {
+  return {
+    run,
+    criteria: verdicts.map((v) => ({
+      id: v.id, suite: v.suite, title: v.title, verdict: v.verdict,
+      passed: v.passed, failed: v.failed, blocked: v.blocked, skipped: v.skipped,
+      durationsMs: v.durationsMs, outcomes: v.outcomes, lastError: v.lastError, evidence: v.evidence,
+    })),
+    runErrors: iterations.flatMap((it) => it.errors.map((e) => ({ iteration: it.index, type: e.type, message: e.message }))),
+  };
+}

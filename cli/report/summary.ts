@@ -1,0 +1,30 @@
+// summary.md: what a person reads in ten seconds, then the evidence of what failed.
+import type { CriterionVerdict } from '../gate/types.ts';
+import type { RunRecord } from './results.ts';
+import { MARK, rows, countsLine } from './table.ts';
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function summaryMarkdown(run: RunRecord, verdicts: readonly CriterionVerdict[]): string {
+  const verdict = run.aborted ? `ABORTED (${run.aborted})` : run.exitCode === 0 ? 'PASS' : 'FAIL';
+  const lines = [
+    `# fleetgate ${verdict}: ${run.node} (${run.role})`,
+    '',
+    `- run \`${run.id}\`, ${run.completedIterations}/${run.iterations} iterations, suites: ${run.suites.join(', ')}`,
+    `- ${run.startedAt} → ${run.finishedAt}, exit code ${run.exitCode}`,
+    `- ${countsLine(verdicts)}`,
+    '',
+    '| | verdict | passed | criterion | reason |',
+    '|---|---|---|---|---|',
+    ...rows(verdicts).map((r) => `| ${MARK[r.verdict]} | ${r.verdict} | ${r.runs} | ${cell(r.criterion)} | ${cell(r.reason)} |`),
+  ];
+  const failing = verdicts.filter((v) => v.verdict !== 'pass' && v.verdict !== 'skipped');
+  if (failing.length) lines.push('', '## Evidence', '');
+  for (const v of failing) {
+    lines.push(`### ${v.id}`, '', `- outcomes by iteration: ${v.outcomes.join(', ')}`);
+    v.errors.forEach((e, i) => e && lines.push(`- iteration ${i + 1}: ${cell(e.message)}`));
+    for (const e of v.evidence) lines.push(`- ${e.label}: \`${cell(e.value)}\``);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}

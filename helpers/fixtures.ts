@@ -1,0 +1,68 @@
+// Vitest fixtures: what a spec asks for by name. Setup, use, teardown in one place.
+import { test as base } from 'vitest';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import { currentProfile } from './target.ts';
+import type { Profile, PostgresTarget, RedisTarget } from './profile/schema.ts';
+import { TargetNode } from './node.ts';
+import { evidenceRecorder, type Evidence } from './evidence.ts';
+import { postgresClient, describePostgres, redisClient, describeRedis } from './probes/index.ts';
+import { PreconditionError } from './precondition.ts';
+
+export interface FleetgateFixtures {
+  /** The node's target profile (secrets resolved). */
+  profile: Profile;
+  /** The node under test; `node.run()` executes there. */
+  node: TargetNode;
+  /** Attach a fact to this criterion's report. */
+  evidence: Evidence;
+  /** A connected client; the criterion is blocked (not failed) if the database cannot be reached. */
+  connectPostgres: (db: PostgresTarget) => Promise<pg.Client>;
+  /** A connected client; blocked if Redis cannot be reached. */
+  connectRedis: (target: RedisTarget) => Promise<Redis>;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message || error.name : String(error)).split('\n')[0]!;
+}
+
+export const test = base.extend<FleetgateFixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Vitest reads fixture dependencies from the destructuring
+  profile: async ({}, use) => use(currentProfile()),
+  node: async ({ profile }, use) => use(new TargetNode(profile.node, profile.transport)),
+  evidence: async ({ annotate }, use) => use(evidenceRecorder(annotate)),
+  // eslint-disable-next-line no-empty-pattern
+  connectPostgres: async ({}, use) => {
+    const opened: pg.Client[] = [];
+    await use(async (db) => {
+      const client = postgresClient(db);
+      client.on('error', () => undefined); // a dropped connection fails the query that uses it
+      try {
+        await client.connect();
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw new PreconditionError(`${describePostgres(db)} is not reachable: ${firstLine(error)}`);
+      }
+      opened.push(client);
+      return client;
+    });
+    await Promise.all(opened.map((c) => c.end().catch(() => undefined)));
+  },
+  // eslint-disable-next-line no-empty-pattern
+  connectRedis: async ({}, use) => {
+    const opened: Redis[] = [];
+    await use(async (target) => {
+      const client = redisClient(target);
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+      } catch (error) {
+        client.disconnect();
+        throw new PreconditionError(`${describeRedis(target)} is not reachable: ${firstLine(error)}`);
+      }
+      opened.push(client);
+      return client;
+    });
+    for (const client of opened) client.disconnect();
+  },
+});

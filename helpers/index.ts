@@ -1,0 +1,12 @@
+// What a spec imports: the extended test, expect with fleetgate's matchers, and the few plain helpers.
+import './matchers.ts';
+
+export { test } from './fixtures.ts';
+export { expect, describe } from 'vitest';
+export { currentProfile } from './target.ts';
+export { eventually } from './eventually.ts';
+export { run } from './run.ts';
+export * as probe from './probes/index.ts';
+export { parseVersion, diskFree, memoryAvailable } from './node-facts.ts';
+export { PreconditionError } from './precondition.ts';
+export type { Profile } from './profile/schema.ts';

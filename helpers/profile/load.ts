@@ -1,0 +1,94 @@
+// Load-time validation: a bad profile is rejected before anything runs, naming file, line and field.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap } from 'yaml';
+import { profileSchema, type Profile } from './schema.ts';
+import { resolveSecrets, SecretError } from './secrets.ts';
+import { ROLES } from '../roles.ts';
+import { didYouMean } from '../did-you-mean.ts';
+
+export class ProfileError extends Error {
+  override name = 'ProfileError';
+  readonly file: string;
+  readonly field: string;
+  constructor(file: string, field: string, reason: string, line?: number) {
+    super(`${file}${line ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${reason}`);
+    this.file = file;
+    this.field = field;
+  }
+}
+
+/** postgres[0].password */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+export function loadProfile(file: string): Profile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ProfileError(file, '', `cannot read the profile (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const first = doc.errors[0]!;
+    throw new ProfileError(file, '', `not valid YAML or JSON: ${first.message.split('\n')[0]}`, lines.linePos(first.pos[0]).line);
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let cut = path.length; cut >= 0; cut--) {
+      const node = doc.getIn(path.slice(0, cut) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  if (!isMap(doc.contents)) throw new ProfileError(file, '', 'expected a mapping with node, role, … at the top level');
+
+  const parsed = profileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    let path: PropertyKey[] = [...issue.path];
+    let reason = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      const known = knownKeysAt(path);
+      const hint = didYouMean(key, known);
+      path = [...path, key];
+      reason = `unknown field${hint ? `; did you mean "${hint}"?` : known.length ? ` (known: ${known.join(', ')})` : ''}`;
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      reason = `required: ${issue.message.replace(/^Invalid input: /, '')}`;
+    }
+    const more = parsed.error.issues.length - 1;
+    throw new ProfileError(file, fieldPath(path), `${reason}${more ? ` (and ${more} more)` : ''}`, lineOf(path));
+  }
+  const profile = parsed.data;
+  if (!(ROLES as readonly string[]).includes(profile.role)) {
+    const hint = didYouMean(profile.role, ROLES);
+    throw new ProfileError(file, 'role', `"${profile.role}" is not a role fleetgate knows${hint ? `; did you mean "${hint}"?` : ''} (known: ${ROLES.join(', ')})`, lineOf(['role']));
+  }
+  try {
+    return resolveSecrets(profile, file);
+  } catch (error) {
+    if (error instanceof SecretError) throw new ProfileError(file, fieldPath(error.path), error.message, lineOf(error.path));
+    throw error;
+  }
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let shape: unknown = profileSchema;
+  for (const step of path) {
+    shape = unwrap(shape);
+    if (typeof step === 'number') shape = (shape as { element?: unknown }).element;
+    else shape = (shape as { shape?: Record<string, unknown> }).shape?.[String(step)];
+  }
+  const object = unwrap(shape) as { shape?: Record<string, unknown> };
+  return object?.shape ? Object.keys(object.shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
+  while (current && (current.def?.innerType || (typeof current.unwrap === 'function' && !('shape' in current) && !('element' in current)))) {
+    current = (current.def?.innerType ?? current.unwrap!()) as typeof current;
+  }
+  return current;
+}

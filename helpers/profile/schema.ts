@@ -1,0 +1,78 @@
+// The target profile: one node as the specs see it. Secrets are references, resolved at load time.
+import { z } from 'zod';
+
+const SECRET_REF = /^\$\{(env|file):[^}]+\}$/;
+const secretRef = z
+  .string()
+  .regex(SECRET_REF, { message: 'a secret reference like ${env:NAME} or ${file:PATH} (inline secrets are refused)' });
+const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'a lower-case name: letters, digits, . _ -' });
+const port = z.number().int().min(1).max(65535);
+const latency = z.number().int().positive().default(500);
+
+const transport = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('local') }),
+  z.strictObject({ kind: z.literal('docker'), container: z.string().min(1) }),
+]);
+
+const httpEndpoint = z.strictObject({
+  name,
+  url: z.url({ protocol: /^https?$/ }),
+  health: z.string().startsWith('/').optional(),
+  ready: z.string().startsWith('/').optional(),
+  maxLatencyMs: latency,
+  /** https only: the certificate must stay valid at least this many more days. */
+  certMinDaysLeft: z.number().int().nonnegative().default(14),
+  /** https only: accept a certificate no trusted CA signed (self-signed reference stack). */
+  insecure: z.boolean().default(false),
+});
+
+const postgres = z.strictObject({
+  name,
+  host: z.string().min(1),
+  port: port.default(5432),
+  database: z.string().min(1),
+  user: z.string().min(1),
+  password: secretRef,
+  maxLatencyMs: latency,
+  tables: z.array(z.string().min(1)).default([]),
+});
+
+const redis = z.strictObject({
+  name,
+  host: z.string().min(1),
+  port: port.default(6379),
+  password: secretRef.optional(),
+  maxLatencyMs: latency,
+});
+
+const binary = z.strictObject({
+  name: z.string().min(1),
+  minVersion: z.string().regex(/^\d+(\.\d+)*$/, { message: 'a dotted version like 15 or 3.11' }).optional(),
+  versionArgs: z.array(z.string()).default(['--version']),
+});
+
+const headroom = z.strictObject({
+  disk: z.array(z.strictObject({ path: z.string().startsWith('/'), minFreePercent: z.number().min(0).max(100) })).default([]),
+  memory: z.strictObject({ minAvailableMiB: z.number().positive() }).optional(),
+});
+
+export const profileSchema = z.strictObject({
+  node: name,
+  role: z.string().min(1),
+  transport: transport.default({ kind: 'local' }),
+  /** The platform's own config check, run on the node; must exit 0 (and print ok:true with --json). */
+  config: z.strictObject({ validate: z.array(z.string()).min(1) }).optional(),
+  http: z.array(httpEndpoint).default([]),
+  postgres: z.array(postgres).default([]),
+  redis: z.array(redis).default([]),
+  binaries: z.array(binary).default([]),
+  headroom: headroom.default({ disk: [] }),
+});
+
+export type Profile = z.output<typeof profileSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;
+export type HttpEndpoint = Profile['http'][number];
+export type PostgresTarget = Profile['postgres'][number];
+export type RedisTarget = Profile['redis'][number];
+export type BinaryRequirement = Profile['binaries'][number];
+export type Transport = Profile['transport'];

@@ -1,0 +1,1 @@
+"""arena: the reference CTF-style platform fleetgate ships with and tests itself against."""

@@ -1,0 +1,56 @@
+"""The arena HTTP API (plain HTTP on 8080, TLS on 8443). Issue-by-issue it grows the runbook's surface."""
+import json
+import os
+import ssl
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import config, health, mutant
+
+CFG = config.load()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "arena"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # access log to stdout, one line per request
+        print(f"{self.address_string()} {fmt % args}", flush=True)
+
+    def reply(self, status: int, body: dict) -> None:
+        if mutant.on("slow-api"):
+            time.sleep(1.5)
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/healthz":
+            if mutant.on("healthz-fails"):
+                return self.reply(500, {"status": "failing", "reason": "worker pool exhausted"})
+            return self.reply(200, {"status": "ok"})
+        if self.path == "/readyz":
+            state = health.readiness(CFG)
+            return self.reply(200 if state["ready"] else 503, state)
+        return self.reply(404, {"error": "not found", "path": self.path})
+
+
+def serve_tls(port: int) -> None:
+    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain("/etc/arena/tls.crt", "/etc/arena/tls.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
+
+
+def main() -> None:
+    threading.Thread(target=serve_tls, args=(int(os.environ.get("ARENA_TLS_PORT", "8443")),), daemon=True).start()
+    ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("ARENA_HTTP_PORT", "8080"))), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Node B boot: write the deployment's env file, start PostgreSQL and Redis, bootstrap, serve the API.
+# ARENA_MUTANT switches exactly one defect on (see reference/mutants.ts).
+set -eu
+mutant="${ARENA_MUTANT:-}"
+say() { echo "[node-b] $*"; }
+
+mkdir -p /etc/arena /var/lib/arena
+umask 077
+{
+  echo "ARENA_DB_HOST=127.0.0.1"
+  echo "ARENA_DB_PORT=5432"
+  echo "ARENA_DB_NAME=arena"
+  echo "ARENA_DB_USER=arena"
+  echo "ARENA_DB_PASSWORD=${ARENA_DB_PASSWORD}"
+  echo "ARENA_REDIS_URL=redis://:${ARENA_REDIS_PASSWORD}@127.0.0.1:6379/0"
+  [ "$mutant" = env-missing-var ] || echo "ARENA_SESSION_SECRET=${ARENA_SESSION_SECRET}"
+  echo "ARENA_PUBLIC_URL=${ARENA_PUBLIC_URL:-http://127.0.0.1:8080}"
+} > /etc/arena/arena.env
+
+days=90
+[ "$mutant" = cert-expiring ] && days=3
+openssl req -x509 -newkey rsa:2048 -nodes -days "$days" -subj "/CN=arena-b" \
+  -keyout /etc/arena/tls.key -out /etc/arena/tls.crt 2>/dev/null
+umask 022
+
+if [ "$mutant" != db-down ]; then
+  pg_ctlcluster 15 main start
+  until su postgres -c "pg_isready -q"; do sleep 0.2; done
+  # The password arrives through a psql variable, never on a command line.
+  su postgres -c "psql -q -v ON_ERROR_STOP=1 -v pw=\"\$ARENA_DB_PASSWORD\"" <<'SQL'
+ALTER ROLE arena PASSWORD :'pw';
+SQL
+fi
+
+if [ "$mutant" != redis-down ]; then
+  printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\ndaemonize yes\nsave ""\n' "$ARENA_REDIS_PASSWORD" > /etc/arena/redis.conf
+  chmod 600 /etc/arena/redis.conf
+  redis-server /etc/arena/redis.conf
+fi
+
+case "$mutant" in
+  binary-missing) rm -f /usr/bin/redis-cli ;;
+  disk-full) dd if=/dev/zero of=/var/lib/arena/filler bs=1M count=60 2>/dev/null || true ;;
+  memory-hog) python3 -c 'import time; hog = bytearray(750 * 1024 * 1024); [hog.__setitem__(i, 1) for i in range(0, len(hog), 4096)]; time.sleep(10**9)' & ;;
+esac
+
+[ "$mutant" = db-down ] || arena db bootstrap --json
+say "ready (mutant: ${mutant:-none})"
+exec python3 -m arena.api

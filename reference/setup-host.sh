@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Host prerequisites for the reference stack and fleetgate's tests: Debian packages and a running dockerd.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+need=()
+command -v docker >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v bats >/dev/null 2>&1 || need+=(bats)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "setup-host: need root to install: ${need[*]}" >&2; exit 1; }
+  echo "setup-host: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if ! docker info >/dev/null 2>&1; then
+  echo "setup-host: starting dockerd" >&2
+  nohup dockerd >/var/log/fleetgate-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { echo "setup-host: dockerd did not start; see /var/log/fleetgate-dockerd.log" >&2; exit 1; }
+fi

@@ -1,0 +1,131 @@
+// The reference stack "arena", started for a run: today node B (control-plane). Builder → Started*.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { execa } from 'execa';
+import { GenericContainer, PullPolicy, Wait, type StartedTestContainer } from 'testcontainers';
+import type { ProfileInput } from '../helpers/profile/schema.ts';
+import { registerSecret } from '../helpers/redact.ts';
+import { ensureReferenceImages } from './images/build.ts';
+import { findMutant, MUTANTS } from './mutants.ts';
+import { nodeBProfile } from './profiles/node-b.ts';
+
+// Ryuk's image cannot be pulled here; every container carries our labels and is removed by us.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+
+export const LABEL_RUN = 'org.fleetgate.run';
+export const LABEL_NODE = 'org.fleetgate.node';
+
+function secret(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export class ArenaStack {
+  #mutant: string | undefined;
+  #runId = randomBytes(4).toString('hex');
+  #log: (line: string) => void = () => undefined;
+
+  /** Start with one fault switch on (see reference/mutants.ts). */
+  withMutant(name: string | undefined): this {
+    if (name && !findMutant(name)) {
+      throw new Error(`unknown mutant "${name}" (known: ${MUTANTS.map((m) => m.name).join(', ')})`);
+    }
+    this.#mutant = name || undefined;
+    return this;
+  }
+
+  withRunId(id: string): this {
+    this.#runId = id;
+    return this;
+  }
+
+  withLog(log: (line: string) => void): this {
+    this.#log = log;
+    return this;
+  }
+
+  async start(): Promise<StartedArenaStack> {
+    const { nodeB: image } = await ensureReferenceImages(this.#log);
+    const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
+    Object.values(secrets).forEach(registerSecret);
+    const name = `fleetgate-arena-b-${this.#runId}`;
+    this.#log(`starting reference node B (${name}${this.#mutant ? `, mutant ${this.#mutant}` : ''})`);
+    const container = new GenericContainer(image)
+      .withName(name)
+      .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: 'arena-b' })
+      .withEnvironment({ ...secrets, ARENA_SESSION_SECRET: secret() + secret(), ARENA_MUTANT: this.#mutant ?? '' })
+      .withExposedPorts(8080, 8443, 5432, 6379)
+      .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
+      .withResourcesQuota({ memory: 1 })
+      .withPullPolicy(PullPolicy.defaultPolicy())
+      .withWaitStrategy(Wait.forLogMessage('[node-b] ready'))
+      .withStartupTimeout(120_000);
+    try {
+      return new StartedArenaStack(await container.start(), secrets, this.#runId);
+    } catch (error) {
+      const logs = await execa('docker', ['logs', '--tail', '15', name], { reject: false, all: true });
+      await removeRun(this.#runId);
+      throw new Error(`reference node B did not start: ${(error as Error).message}\n${logs.all ?? ''}`, { cause: error });
+    }
+  }
+}
+
+export class StartedArenaStack implements AsyncDisposable {
+  readonly nodeB: StartedTestContainer;
+  readonly runId: string;
+  readonly #secrets: Record<string, string>;
+  #profileDir: string | undefined;
+
+  constructor(nodeB: StartedTestContainer, secrets: Record<string, string>, runId: string) {
+    this.nodeB = nodeB;
+    this.#secrets = secrets;
+    this.runId = runId;
+  }
+
+  /** Node B's target profile as the specs reach it from here; secrets as ${env:…} references. */
+  profile(): ProfileInput {
+    const host = this.nodeB.getHost() === 'localhost' ? '127.0.0.1' : this.nodeB.getHost();
+    return nodeBProfile({
+      container: this.nodeB.getName().replace(/^\//, ''),
+      host,
+      ports: { http: this.nodeB.getMappedPort(8080), https: this.nodeB.getMappedPort(8443), postgres: this.nodeB.getMappedPort(5432), redis: this.nodeB.getMappedPort(6379) },
+    });
+  }
+
+  /** Put the secrets where the profile's references look (this process and the workers it starts). */
+  exportSecrets(): void {
+    Object.assign(process.env, this.#secrets);
+  }
+
+  /** Write the profile to a private temp file; removed by stop(). */
+  writeProfile(): string {
+    this.#profileDir ??= mkdtempSync(join(tmpdir(), 'fleetgate-profile-'));
+    const file = join(this.#profileDir, 'arena-b.yaml');
+    writeFileSync(file, `# generated for run ${this.runId}\n${stringify(this.profile())}`, { mode: 0o600 });
+    return file;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#profileDir) rmSync(this.#profileDir, { recursive: true, force: true });
+    await removeRun(this.runId);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/** Remove every container a run created (by label), whatever state it is in. */
+export async function removeRun(runId: string): Promise<void> {
+  const { stdout } = await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`], { reject: false });
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false });
+}
+
+/** Containers any fleetgate run left behind (a killed run cannot clean up after itself). */
+export async function leftoverContainers(): Promise<string[]> {
+  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', '{{.Names}}'], { reject: false });
+  return stdout.split('\n').filter(Boolean);
+}

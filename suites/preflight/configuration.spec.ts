@@ -1,0 +1,11 @@
+import { test, expect, currentProfile } from '../../helpers/index.ts';
+
+const { config, role } = currentProfile();
+
+test.runIf(config)(`the node configuration validates for role ${role}`, async ({ node, evidence }) => {
+  const [command, ...args] = config!.validate;
+  const result = await node.run(command!, args);
+  await evidence('validator output', result.json ?? result.stdout);
+  expect(result).toSucceed();
+  if (result.json !== undefined) expect(result.json, 'validator verdict').toMatchObject({ ok: true });
+});

@@ -1,0 +1,15 @@
+import { test, expect, currentProfile, diskFree, memoryAvailable } from '../../helpers/index.ts';
+
+const { headroom } = currentProfile();
+
+test.for(headroom.disk)('$path keeps at least $minFreePercent% disk free', async (disk, { node, evidence }) => {
+  const facts = await diskFree(node, disk.path);
+  await evidence('disk', facts);
+  expect(facts.freePercent, `${disk.path} free %`).toBeGreaterThanOrEqual(disk.minFreePercent);
+});
+
+test.runIf(headroom.memory)(`at least ${headroom.memory?.minAvailableMiB} MiB of memory stay available`, async ({ node, evidence }) => {
+  const facts = await memoryAvailable(node);
+  await evidence('memory', facts);
+  expect(facts.availableMiB, `available MiB (${facts.source})`).toBeGreaterThanOrEqual(headroom.memory!.minAvailableMiB);
+});

@@ -1,0 +1,70 @@
+// The project list: one Vitest project per node role, plus `self` (fleetgate's own tests).
+// Vitest 4+ does not read this file by itself; vitest.config.ts and the gate import it.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { ROLES, type Role } from './helpers/roles.ts';
+
+export const ROOT = import.meta.dirname;
+export const DEFAULT_SUITES_DIR = resolve(ROOT, 'suites');
+export const SUITES = ['preflight', 'lifecycle', 'isolation', 'drills', 'soak'] as const;
+
+export const TAGS = [
+  { name: 'destructive', description: 'stops or breaks something on the node; runs only with --allow-destructive' },
+];
+
+export interface RoleProjectOptions {
+  roles?: readonly Role[];
+  /** Where the acceptance specs live (operators may keep their own). */
+  suitesDir?: string;
+  /** Start the reference node when no profile is set (developer runs); the gate starts it itself. */
+  referenceSetup?: boolean;
+}
+
+/** Specs in suites/<suite>/*.spec.ts apply to every role; suites/<suite>/<role>/** to that role only. */
+export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlineConfiguration[] {
+  const { roles = ROLES, suitesDir = DEFAULT_SUITES_DIR, referenceSetup = true } = options;
+  return roles.map((role) => ({
+    extends: false,
+    test: {
+      name: role,
+      root: ROOT,
+      dir: suitesDir,
+      include: [`${suitesDir}/*/*.spec.ts`, `${suitesDir}/*/${role}/**/*.spec.ts`],
+      globalSetup: referenceSetup ? [resolve(ROOT, 'reference/global-setup.ts')] : [],
+      tags: TAGS,
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  }));
+}
+
+export const selfProject: TestProjectInlineConfiguration = {
+  extends: false,
+  test: {
+    name: 'self',
+    root: ROOT,
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 600_000,
+    // Integration tests start real containers and run the gate; two at once would fight for 2 cores.
+    fileParallelism: false,
+  },
+};
+
+/** The role of the node a developer run targets: the profile's, else the reference node B's. */
+export function activeRole(): Role {
+  const file = process.env.FLEETGATE_PROFILE;
+  if (file) {
+    try {
+      const role = (parse(readFileSync(file, 'utf8')) as { role?: unknown })?.role;
+      if ((ROLES as readonly unknown[]).includes(role)) return role as Role;
+    } catch {
+      // the spec's own profile load reports the precise error
+    }
+  }
+  return 'control-plane';
+}
+
+export default [...roleProjects({ roles: [activeRole()] }), selfProject];
