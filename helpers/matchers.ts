@@ -17,7 +17,8 @@ interface FleetgateMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  interface Matchers<T = any> extends FleetgateMatchers<T> {}
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must repeat Vitest's type parameters
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends FleetgateMatchers<R> {}
 }
 
 expect.extend({

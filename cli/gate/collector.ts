@@ -33,10 +33,20 @@ export class CriterionCollector implements Reporter {
   readonly errors: CriterionError[] = [];
   readonly #suitesDir: string;
   readonly #events: CollectorEvents;
+  readonly #allowDestructive: boolean;
+  readonly #grep: RegExp | undefined;
 
-  constructor(suitesDir: string, events: CollectorEvents = {}) {
-    this.#suitesDir = suitesDir;
+  constructor(options: { suitesDir: string; allowDestructive: boolean; grep?: string | undefined }, events: CollectorEvents = {}) {
+    this.#suitesDir = options.suitesDir;
+    this.#allowDestructive = options.allowDestructive;
+    this.#grep = options.grep ? new RegExp(options.grep) : undefined;
     this.#events = events;
+  }
+
+  /** Vitest reports tests outside --grep as skipped; they were not selected, so they are not criteria here. */
+  #deselected(test: TestCase): boolean {
+    if (!this.#grep || test.result().state !== 'skipped') return false;
+    return !this.#grep.test(test.fullName) && !this.#grep.test(test.fullName.replaceAll(' > ', ' '));
   }
 
   #where(module: TestModule): { suite: string; file: string } {
@@ -50,6 +60,7 @@ export class CriterionCollector implements Reporter {
   }
 
   onTestCaseResult(test: TestCase): void {
+    if (this.#deselected(test)) return;
     const run = this.#toRun(test);
     this.runs.push(run);
     this.#events.onCriterionEnd?.(run);
@@ -85,6 +96,8 @@ export class CriterionCollector implements Reporter {
     if (result.state === 'passed') outcome = 'pass';
     else if (result.state === 'failed') outcome = errors.every((e) => e.name === BLOCKED_ERROR_NAME) ? 'blocked' : 'fail';
     const firstReal = errors.find((e) => e.name !== BLOCKED_ERROR_NAME) ?? errors[0];
+    const refused = result.state === 'skipped' && !this.#allowDestructive && test.tags.includes('destructive');
+    const note = refused ? 'refused: destructive, run with --allow-destructive' : result.state === 'skipped' ? result.note : undefined;
     return {
       id: `${suite}/${file}::${test.fullName}`,
       suite,
@@ -94,7 +107,7 @@ export class CriterionCollector implements Reporter {
       outcome,
       durationMs: Math.round(test.diagnostic()?.duration ?? 0),
       ...(firstReal ? { error: toCriterionError(firstReal) } : {}),
-      ...(result.state === 'skipped' && result.note ? { error: { type: 'Skipped', message: redact(result.note), detail: '' } } : {}),
+      ...(note ? { error: { type: 'Skipped', message: redact(note), detail: '' } } : {}),
       evidence: test.annotations().filter((a) => a.type === EVIDENCE_TYPE).map((a) => splitEvidence(redact(a.message))),
     };
   }

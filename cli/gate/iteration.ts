@@ -1,6 +1,7 @@
 // One iteration = one fresh Vitest instance over the selected specs, in this process.
 import { Writable } from 'node:stream';
 import { createVitest, type Vitest } from 'vitest/node';
+import { keepingOurSignalHandlers } from './own-signals.ts';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import type { Role } from '../../helpers/roles.ts';
 import { CriterionCollector, type CollectorEvents, toCriterionError } from './collector.ts';
@@ -26,7 +27,7 @@ class Captured extends Writable {
 }
 
 export async function createIterationVitest(selection: Selection, collector: CriterionCollector, output: Captured): Promise<Vitest> {
-  return createVitest(
+  return keepingOurSignalHandlers(() => createVitest(
     'test',
     {
       config: false,
@@ -41,7 +42,7 @@ export async function createIterationVitest(selection: Selection, collector: Cri
     },
     {},
     { stdout: output, stderr: output },
-  );
+  ));
 }
 
 export function suiteFilters(selection: Selection): string[] {
@@ -54,7 +55,7 @@ export interface RunningIteration {
 }
 
 export function runIteration(index: number, selection: Selection, events: CollectorEvents = {}): RunningIteration {
-  const collector = new CriterionCollector(selection.suitesDir, events);
+  const collector = new CriterionCollector(selection, events);
   const output = new Captured();
   let vitest: Vitest | undefined;
   let cancelled = false;

@@ -1,5 +1,6 @@
 // --list: which criteria the selection would run, collected without running any of them.
 import { createVitest } from 'vitest/node';
+import { keepingOurSignalHandlers } from './own-signals.ts';
 import { Writable } from 'node:stream';
 import { relative, sep } from 'node:path';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
@@ -13,11 +14,11 @@ export interface ListedCriterion {
 
 export async function listCriteria(selection: Selection): Promise<{ criteria: ListedCriterion[]; errors: string[] }> {
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  const vitest = await createVitest('test', {
+  const vitest = await keepingOurSignalHandlers(() => createVitest('test', {
     config: false, root: ROOT, watch: false, passWithNoTests: true, reporters: [], tags: TAGS,
     projects: roleProjects({ roles: [selection.role], suitesDir: selection.suitesDir, referenceSetup: false }),
     ...(selection.grep ? { testNamePattern: selection.grep } : {}),
-  }, {}, { stdout: sink, stderr: sink });
+  }, {}, { stdout: sink, stderr: sink }));
   try {
     const { testModules } = await vitest.collect(suiteFilters(selection));
     const criteria: ListedCriterion[] = [];
@@ -26,7 +27,7 @@ export async function listCriteria(selection: Selection): Promise<{ criteria: Li
       const path = relative(selection.suitesDir, module.moduleId).split(sep).join('/');
       for (const e of module.errors()) errors.push(`${path}: ${e.message}`);
       for (const test of module.children.allTests()) {
-        if (selection.grep && !test.fullName.includes(selection.grep) && !new RegExp(selection.grep).test(test.fullName)) continue;
+        if (selection.grep && !new RegExp(selection.grep).test(test.fullName.replaceAll(' > ', ' '))) continue;
         const tags = [...test.tags];
         criteria.push({ id: `${path}::${test.fullName}`, tags, refused: tags.includes('destructive') && !selection.allowDestructive });
       }

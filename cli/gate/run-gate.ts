@@ -74,7 +74,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     const exitCode = aborted ? EXIT.aborted : gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
     writeFinalReports(options.out, {
       id, node, role: selection.role, iterations: options.iterations, completedIterations: iterations.length,
-      suites: selection.suites, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
+      suites: [...selection.suites], startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
     }, iterations);
     linkLatest(options.reportsDir, options.out);
     progress.table(verdicts);

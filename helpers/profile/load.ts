@@ -46,7 +46,8 @@ export function loadProfile(file: string): Profile {
 
   const parsed = profileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt key is usually the cause of the "required" issue next to it: report it first.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
     let path: PropertyKey[] = [...issue.path];
     let reason = issue.message;
     if (issue.code === 'unrecognized_keys') {

@@ -1,0 +1,52 @@
+// Runs the real gate CLI the way a user does, and reads what it wrote.
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { ResultsDocument } from '../../cli/report/results.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const XSD = resolve(ROOT, '../shared/junit/junit-10.xsd');
+export const FIXTURES = resolve(ROOT, 'test/fixtures');
+
+export function outDir(): string {
+  return mkdtempSync(join(tmpdir(), 'fleetgate-it-'));
+}
+
+export function gate(args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; all: true }> {
+  return execa(process.execPath, ['cli/main.ts', ...args], {
+    cwd: ROOT, reject: false, all: true, env: { TESTCONTAINERS_RYUK_DISABLED: 'true', FORCE_COLOR: '0', ...env },
+  });
+}
+
+export function results(out: string): ResultsDocument {
+  return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+}
+
+export function criterion(doc: ResultsDocument, titleStart: string): ResultsDocument['criteria'][number] {
+  const found = doc.criteria.find((c) => c.title.startsWith(titleStart));
+  if (!found) throw new Error(`no criterion "${titleStart}" in ${doc.criteria.map((c) => c.title).join(' | ')}`);
+  return found;
+}
+
+export async function xmllint(file: string): Promise<{ exitCode: number; output: string }> {
+  const r = await execa('xmllint', ['--noout', '--schema', XSD, file], { reject: false, all: true });
+  return { exitCode: r.exitCode ?? 1, output: String(r.all) };
+}
+
+export async function xpath(file: string, expression: string): Promise<string> {
+  return (await execa('xmllint', ['--xpath', expression, file])).stdout.trim();
+}
+
+/** Every file under dir, with its text. */
+export function filesUnder(dir: string): { path: string; text: string }[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((p) => join(dir, p))
+    .filter((p) => statSync(p).isFile())
+    .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+}
+
+export async function fleetgateContainers(): Promise<string[]> {
+  const { stdout } = await execa('docker', ['ps', '-a', '--filter', 'label=org.fleetgate.run', '--format', '{{.Names}}']);
+  return stdout.split('\n').filter(Boolean);
+}

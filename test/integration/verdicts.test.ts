@@ -1,0 +1,112 @@
+// The gate over fixture criteria with known behaviour, on this machine (local transport).
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { gate, outDir, results, criterion, xmllint, xpath, filesUnder, FIXTURES } from './gate-cli.ts';
+
+const SECRET = 'sup3r-s3cret-value-for-tests';
+const fixtureArgs = ['--profile', join(FIXTURES, 'profiles/local.yaml'), '--suites', join(FIXTURES, 'suites')];
+const env = { FLEETGATE_TEST_SECRET: SECRET };
+
+describe('four iterations over fixture criteria', async () => {
+  const out = outDir();
+  const run = await gate([...fixtureArgs, '--iterations', '4', '--out', out], env);
+  const doc = results(out);
+
+  test('exit 1 because something is flaky, broken or blocked', () => {
+    expect(run.exitCode, run.all).toBe(1);
+    expect(doc.run).toMatchObject({ node: 'test-node', role: 'control-plane', iterations: 4, completedIterations: 4, exitCode: 1, aborted: null });
+  });
+
+  test('each criterion gets the verdict its behaviour deserves', () => {
+    expect(criterion(doc, 'steady criterion')).toMatchObject({ verdict: 'pass', passed: 4, failed: 0 });
+    expect(criterion(doc, 'flaky criterion')).toMatchObject({ verdict: 'flaky', passed: 2, failed: 2, outcomes: ['fail', 'pass', 'fail', 'pass'] });
+    expect(criterion(doc, 'broken criterion')).toMatchObject({ verdict: 'broken', passed: 0, failed: 4 });
+    expect(criterion(doc, 'blocked criterion')).toMatchObject({ verdict: 'blocked', blocked: 4, failed: 0 });
+    expect(criterion(doc, 'blocked criterion').lastError).toMatch(/nowhere-db at 127\.0\.0\.1:1\/none is not reachable/);
+    expect(criterion(doc, 'destructive criterion')).toMatchObject({ verdict: 'skipped', lastError: expect.stringMatching(/refused: destructive/) });
+    for (const c of doc.criteria) expect(c.durationsMs).toHaveLength(4);
+  });
+
+  test('merged and per-iteration JUnit are valid; the flaky criterion has one flakyFailure per failed iteration', async () => {
+    const merged = join(out, 'junit.xml');
+    expect(await xmllint(merged)).toMatchObject({ exitCode: 0 });
+    for (const i of [1, 2, 3, 4]) expect((await xmllint(join(out, 'iterations', `${i}.xml`))).exitCode).toBe(0);
+    expect(await xpath(merged, "count(//testcase[starts-with(@name,'flaky criterion')]/flakyFailure)")).toBe('2');
+    expect(await xpath(merged, "string(//testcase[starts-with(@name,'blocked criterion')]/error/@type)")).toBe('blocked');
+    expect(await xpath(merged, 'string(//testsuite/@hostname)')).toBe('test-node');
+  });
+
+  test('the summary names the failing criterion and its reason in one line', () => {
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/^# fleetgate FAIL: test-node \(control-plane\)/);
+    expect(summary).toMatch(/\| ~ \| flaky \| 2\/4 \| preflight\/verdicts › flaky criterion fails on odd iterations \| iteration 3: expected 1 to be \+0/);
+  });
+
+  test('the secret from the profile reaches no report and no terminal line, though a spec tried to leak it', () => {
+    const files = filesUnder(out);
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    for (const { path, text } of files) expect(text.includes(SECRET), path).toBe(false);
+    expect(run.all.includes(SECRET)).toBe(false);
+    expect(criterion(doc, 'leaky criterion').lastError).toContain('[redacted]');
+    expect(JSON.stringify(criterion(doc, 'leaky criterion').evidence)).toContain('postgres://none:[redacted]@');
+  });
+});
+
+describe('selection and refusal', () => {
+  test('--list shows destructive criteria as refused and runs nothing', async () => {
+    const out = outDir();
+    const run = await gate([...fixtureArgs, '--list', '--out', out], env);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.all).toMatch(/\(refused: destructive, needs --allow-destructive\) preflight\/verdicts\.spec\.ts::destructive criterion stops something {2}\[destructive\]/);
+    expect(run.all).toMatch(/^preflight\/verdicts\.spec\.ts::steady criterion always passes$/m);
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
+  });
+
+  test('--allow-destructive runs it; --grep narrows the selection', async () => {
+    const out = outDir();
+    const run = await gate([...fixtureArgs, '--iterations', '1', '--grep', 'destructive', '--allow-destructive', '--out', out], env);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(results(out).criteria.filter((c) => c.verdict !== 'skipped').map((c) => c.title)).toEqual(['destructive criterion stops something']);
+  });
+});
+
+describe('bad input exits 2 with one clear line', () => {
+  test('a profile with an inline secret names the file, line and field', async () => {
+    const bad = join(outDir(), 'bad.yaml');
+    writeFileSync(bad, readFileSync(join(FIXTURES, 'profiles/local.yaml'), 'utf8').replace('${env:FLEETGATE_TEST_SECRET}', 'hunter2-inline'));
+    const run = await gate(['--profile', bad, '--iterations', '1']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^fleetgate: .*bad\.yaml:\d+: postgres\[0\]\.password: a secret reference like \$\{env:NAME\}/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test.for([
+    [['--iterations', '0'], /--iterations must be a whole number >= 1, got "0"/],
+    [['--suite', 'prefligt'], /--suite: no suite "prefligt".*did you mean "preflight"\?/],
+    [['--role', 'vpm'], /--role: "vpm" is not a role; did you mean "vpn"\?/],
+    [['--role', 'vpn'], /--role vpn does not match the role "control-plane" of node test-node/],
+    [['--grep', 'no criterion has this name'], /no criteria selected for role control-plane/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ] as const)('%j', async ([args, message]) => {
+    const run = await gate([...fixtureArgs, ...args], env);
+    expect(run.exitCode, run.all).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+test('SIGTERM mid-run: exit 3, partial reports of the finished iterations', async () => {
+  const out = outDir();
+  const running = gate([...fixtureArgs, '--iterations', '20', '--grep', 'slow criterion', '--out', out], { ...env, FLEETGATE_TEST_SLOW: '1' });
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(join(out, 'iterations', '1.xml')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  running.kill('SIGTERM');
+  const run = await running;
+  expect(run.exitCode, run.all).toBe(3);
+  const doc = results(out);
+  expect(doc.run).toMatchObject({ aborted: 'SIGTERM', exitCode: 3, iterations: 20 });
+  expect(doc.run.completedIterations).toBeGreaterThanOrEqual(1);
+  expect(doc.run.completedIterations).toBeLessThan(20);
+  expect((await xmllint(join(out, 'junit.xml'))).exitCode).toBe(0);
+});

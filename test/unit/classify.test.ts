@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { classify, gatePasses, verdictOf } from '../../cli/gate/classify.ts';
+import { RUN_ERRORS_ID } from '../../cli/gate/collector.ts';
+import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/types.ts';
+
+function run(id: string, outcome: Outcome, message = `${id} went wrong`): CriterionRun {
+  return {
+    id, suite: 'preflight', file: 'x.spec.ts', title: id, tags: [], outcome, durationMs: 10, evidence: [],
+    ...(outcome === 'fail' || outcome === 'blocked' ? { error: { type: 'AssertionError', message, detail: '' } } : {}),
+  };
+}
+
+function iteration(index: number, runs: CriterionRun[]): IterationResult {
+  return { index, startedAt: new Date(0).toISOString(), durationMs: 1, runs, errors: [], aborted: false };
+}
+
+describe('verdictOf', () => {
+  test.for([
+    [['pass', 'pass', 'pass'], 'pass'],
+    [['fail', 'pass', 'fail'], 'flaky'],
+    [['fail', 'fail', 'fail'], 'broken'],
+    [['blocked', 'pass', 'pass'], 'blocked'],
+    [['blocked', 'fail', 'pass'], 'flaky'],
+    [['blocked', 'fail', 'fail'], 'broken'],
+    [['skip', 'skip'], 'skipped'],
+    [['pass', 'missing'], 'flaky'],
+    [['missing', 'missing'], 'broken'],
+  ] as const)('%j is %s', ([outcomes, verdict]) => {
+    expect(verdictOf(outcomes)).toBe(verdict);
+  });
+});
+
+describe('classify', () => {
+  test('counts per criterion over iterations and keeps the last error', () => {
+    const verdicts = classify([
+      iteration(1, [run('a', 'fail', 'first'), run('b', 'pass')]),
+      iteration(2, [run('a', 'pass'), run('b', 'pass')]),
+      iteration(3, [run('a', 'fail', 'third'), run('b', 'pass')]),
+    ]);
+    const a = verdicts.find((v) => v.id === 'a')!;
+    expect(a).toMatchObject({ verdict: 'flaky', passed: 1, failed: 2, lastError: 'third', outcomes: ['fail', 'pass', 'fail'] });
+    expect(a.errors.map((e) => e?.message ?? null)).toEqual(['first', null, 'third']);
+    expect(verdicts.find((v) => v.id === 'b')!.verdict).toBe('pass');
+    expect(gatePasses(verdicts)).toBe(false);
+  });
+
+  test('a criterion absent from an iteration counts as failed there', () => {
+    const [v] = classify([iteration(1, [run('a', 'pass')]), iteration(2, [])]);
+    expect(v).toMatchObject({ verdict: 'flaky', outcomes: ['pass', 'missing'], lastError: 'not collected in iteration 2' });
+  });
+
+  test('the run-errors pseudo criterion only appears when some iteration had unhandled errors', () => {
+    const clean = classify([iteration(1, [run('a', 'pass'), run(RUN_ERRORS_ID, 'pass')])]);
+    expect(clean.map((v) => v.id)).toEqual(['a']);
+    const dirty = classify([iteration(1, [run('a', 'pass'), run(RUN_ERRORS_ID, 'fail')])]);
+    expect(dirty.map((v) => v.id)).toContain(RUN_ERRORS_ID);
+    expect(gatePasses(dirty)).toBe(false);
+  });
+
+  test('skipped criteria do not fail the gate, blocked ones do', () => {
+    expect(gatePasses(classify([iteration(1, [run('a', 'pass'), run('b', 'skip')])]))).toBe(true);
+    expect(gatePasses(classify([iteration(1, [run('a', 'pass'), run('b', 'blocked')])]))).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { loadProfile, ProfileError } from '../../helpers/profile/load.ts';
+import { redact } from '../../helpers/redact.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetgate-profile-test-'));
+function profileFile(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const VALID = `node: b1
+role: control-plane
+postgres:
+  - name: db
+    host: 10.0.0.2
+    database: arena
+    user: arena
+    password: \${env:FG_TEST_DB_PASSWORD}
+`;
+
+afterEach(() => {
+  delete process.env.FG_TEST_DB_PASSWORD;
+});
+
+function loadError(file: string): ProfileError {
+  try {
+    loadProfile(file);
+  } catch (error) {
+    if (error instanceof ProfileError) return error;
+    throw error;
+  }
+  throw new Error('expected a ProfileError');
+}
+
+describe('a valid profile', () => {
+  test('loads with defaults and resolves ${env:…} secrets, which are then redacted everywhere', () => {
+    process.env.FG_TEST_DB_PASSWORD = 'correct-horse-battery';
+    const profile = loadProfile(profileFile('ok.yaml', VALID));
+    expect(profile.postgres[0]).toMatchObject({ port: 5432, maxLatencyMs: 500, password: 'correct-horse-battery', tables: [] });
+    expect(profile.transport).toEqual({ kind: 'local' });
+    expect(redact('password=correct-horse-battery')).toBe('password=[redacted]');
+  });
+
+  test('resolves ${file:…} relative to the profile and accepts JSON', () => {
+    profileFile('db.secret', 'from-a-file-secret\n');
+    const json = JSON.stringify({ node: 'b1', role: 'vpn', redis: [{ name: 'cache', host: 'h', password: '${file:db.secret}' }] });
+    expect(loadProfile(profileFile('ok.json', json)).redis[0]!.password).toBe('from-a-file-secret');
+  });
+});
+
+describe('a bad profile names file, line and field', () => {
+  test.for([
+    ['inline secret', VALID.replace('${env:FG_TEST_DB_PASSWORD}', 'hunter2'), /inline-secret.yaml:8: postgres\[0\]\.password: a secret reference like \$\{env:NAME\}/],
+    ['unknown field', VALID.replace('    user: arena', '    usr: arena'), /unknown-field.yaml:7: postgres\[0\]\.usr: unknown field; did you mean "user"\?/],
+    ['unknown role', VALID.replace('control-plane', 'control-plan'), /unknown-role.yaml:2: role: "control-plan" is not a role fleetgate knows; did you mean "control-plane"\?/],
+    ['missing field', VALID.replace('node: b1\n', ''), /missing-field.yaml(:\d+)?: node: required/],
+    ['wrong type', VALID.replace('    host: 10.0.0.2', '    host: 10.0.0.2\n    port: "fivefour"'), /wrong-type.yaml:6: postgres\[0\]\.port: .*number/],
+    ['not YAML', 'node: [unclosed', /not-YAML.yaml:1: not valid YAML or JSON/],
+  ])('%s', ([name, text, message]) => {
+    const file = profileFile(`${(name as string).replace(/ /g, '-')}.yaml`, text as string);
+    const error = loadError(file);
+    expect(error.message).toMatch(message as RegExp);
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('an unset secret variable names the variable and the field', () => {
+    const error = loadError(profileFile('unset.yaml', VALID));
+    expect(error.message).toMatch(/unset.yaml:8: postgres\[0\]\.password: environment variable FG_TEST_DB_PASSWORD is not set/);
+  });
+
+  test('an unreadable profile says so', () => {
+    expect(loadError(join(dir, 'absent.yaml')).message).toMatch(/absent.yaml: cannot read the profile \(ENOENT\)/);
+  });
+});

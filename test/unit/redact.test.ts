@@ -1,0 +1,17 @@
+import { expect, test } from 'vitest';
+import { redact, redactDeep, registerSecret } from '../../helpers/redact.ts';
+
+test('registered secrets are masked, also URL-encoded', () => {
+  registerSecret('s3cr3t/p@ss');
+  expect(redact('dsn=postgres://u:s3cr3t%2Fp%40ss@h/db pw=s3cr3t/p@ss')).toBe('dsn=postgres://u:[redacted]@h/db pw=[redacted]');
+});
+
+test('redactDeep masks every string in a structure', () => {
+  registerSecret('hunter2-long');
+  expect(redactDeep({ a: ['x hunter2-long'], b: { c: 'hunter2-long' }, n: 3 })).toEqual({ a: ['x [redacted]'], b: { c: '[redacted]' }, n: 3 });
+});
+
+test('values too short to be secrets are not registered (they would mask ordinary text)', () => {
+  registerSecret('ab');
+  expect(redact('ab cd')).toBe('ab cd');
+});
