@@ -16,6 +16,10 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'readyz-stuck', defect: '/readyz stays 503 although everything is up', mustKill: ['api /readyz reports ready'] },
   { name: 'missing-table', defect: 'bootstrap records every migration but audit_log is gone', mustKill: ['database arena-db has every expected table'] },
   { name: 'binary-missing', defect: 'redis-cli is not installed', mustKill: ['redis-cli >= 7 is installed'] },
+  {
+    name: 'outdated-binaries', defect: 'psql, python3, openssl and redis-cli report versions below the minimum',
+    mustKill: ['psql >= 15 is installed', 'python3 >= 3.11 is installed', 'openssl >= 3 is installed', 'redis-cli >= 7 is installed'],
+  },
   { name: 'disk-full', defect: '/var/lib/arena is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
   { name: 'memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },

@@ -46,5 +46,18 @@ case "$mutant" in
 esac
 
 [ "$mutant" = db-down ] || arena db bootstrap --json
+
+# outdated-binaries: each tool still works but reports a version below what the profile requires.
+fake_version() { # <path> <version flag> <banner>
+  mv "$1" "$1.real"
+  printf '#!/bin/sh\n[ "$1" = "%s" ] && { echo "%s"; exit 0; }\nexec "%s.real" "$@"\n' "$2" "$3" "$1" > "$1"
+  chmod 755 "$1"
+}
+if [ "$mutant" = outdated-binaries ]; then
+  fake_version /usr/bin/psql --version "psql (PostgreSQL) 13.4"
+  fake_version /usr/bin/python3 --version "Python 3.9.2"
+  fake_version /usr/bin/openssl version "OpenSSL 1.1.1n  15 Mar 2022"
+  fake_version /usr/bin/redis-cli --version "redis-cli 6.0.16"
+fi
 say "ready (mutant: ${mutant:-none})"
 exec python3 -m arena.api

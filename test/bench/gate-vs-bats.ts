@@ -1,0 +1,53 @@
+// `npm run bench`: the gate running 50 trivial criteria x 5 iterations, next to bats (Debian's 1.8)
+// running the same 50 checks 5 times, in one run on this machine. Figures are ratios, not absolutes:
+// the machine is shared and noisy. Target: gate wall time at most 0.35x bats'.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measure, type Measured } from './process-tree.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CHECKS = 50;
+const ITERATIONS = 5;
+const TARGET = 0.35;
+
+function writeWorkload(dir: string): void {
+  mkdirSync(join(dir, 'suites/bench'), { recursive: true });
+  const ts = Array.from({ length: CHECKS }, (_, i) =>
+    `test('check ${i + 1}: /etc/hostname exists and ${i} + 1 is ${i + 1}', () => {\n  expect(existsSync('/etc/hostname')).toBe(true);\n  expect(${i} + 1).toBe(${i + 1});\n});`);
+  writeFileSync(join(dir, 'suites/bench/checks.spec.ts'),
+    `import { existsSync } from 'node:fs';\nimport { test, expect } from '${ROOT}/helpers/index.ts';\n\n${ts.join('\n\n')}\n`);
+  const bats = Array.from({ length: CHECKS }, (_, i) =>
+    `@test "check ${i + 1}: /etc/hostname exists and ${i} + 1 is ${i + 1}" {\n  [ -e /etc/hostname ]\n  [ $((${i} + 1)) -eq ${i + 1} ]\n}`);
+  writeFileSync(join(dir, 'checks.bats'), `${bats.join('\n\n')}\n`);
+  writeFileSync(join(dir, 'profile.yaml'), 'node: bench\nrole: control-plane\n');
+  writeFileSync(join(dir, 'bats-5x.sh'), `set -e\nfor i in $(seq ${ITERATIONS}); do bats --tap "${join(dir, 'checks.bats')}" >/dev/null; done\n`);
+}
+
+function row(name: string, m: Measured): string {
+  return `${name.padEnd(34)} ${(m.wallMs / 1000).toFixed(2).padStart(8)} s ${String(m.peakRssMiB).padStart(8)} MiB   exit ${m.exitCode}`;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetgate-bench-'));
+try {
+  writeWorkload(dir);
+  const gateArgs = ['cli/main.ts', '--profile', join(dir, 'profile.yaml'), '--suites', join(dir, 'suites'), '--suite', 'bench', '--iterations', String(ITERATIONS), '--out', join(dir, 'out')];
+  // Warm both once (file cache, Vite's dependency scan) so neither pays a first-run cost the other does not.
+  await measure(process.execPath, [...gateArgs.slice(0, -2), '--iterations', '1', '--out', join(dir, 'warm')], { cwd: ROOT });
+  await measure('bats', ['--tap', join(dir, 'checks.bats')]);
+
+  const bats = await measure('bash', [join(dir, 'bats-5x.sh')]);
+  const gate = await measure(process.execPath, gateArgs, { cwd: ROOT });
+  if (gate.exitCode !== 0 || bats.exitCode !== 0) {
+    console.error(`a run failed:\n${gate.output.slice(-2000)}\n${bats.output.slice(-2000)}`);
+    process.exitCode = 1;
+  }
+  const ratio = gate.wallMs / bats.wallMs;
+  console.log(`${CHECKS} checks x ${ITERATIONS} iterations, wall time and peak memory of the whole process tree\n`);
+  console.log(row('bats 1.8 (5 runs)', bats));
+  console.log(row('fleetgate gate (--iterations 5)', gate));
+  console.log(`\nwall-time ratio gate/bats: ${ratio.toFixed(2)}x (target <= ${TARGET}x) ${ratio <= TARGET ? 'MET' : 'NOT MET'}`);
+  console.log(`memory ratio gate/bats: ${(gate.peakRssMiB / Math.max(1, bats.peakRssMiB)).toFixed(1)}x`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
