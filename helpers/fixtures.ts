@@ -35,7 +35,7 @@ export const test = base.extend<FleetgateFixtures>({
   connectPostgres: async ({}, use) => {
     const opened: pg.Client[] = [];
     await use(async (db) => {
-      const client = postgresClient(db);
+      const client = await postgresClient(db);
       client.on('error', () => undefined); // a dropped connection fails the query that uses it
       try {
         await client.connect();
@@ -52,7 +52,7 @@ export const test = base.extend<FleetgateFixtures>({
   connectRedis: async ({}, use) => {
     const opened: Redis[] = [];
     await use(async (target) => {
-      const client = redisClient(target);
+      const client = await redisClient(target);
       client.on('error', () => undefined);
       try {
         await client.connect();

@@ -1,5 +1,4 @@
 // Bats-style run(): every field always present, never throws on a non-zero exit unless asked.
-import { execa } from 'execa';
 import { redact } from './redact.ts';
 
 export interface RunOptions {
@@ -48,6 +47,8 @@ function parseJson(text: string): unknown {
 }
 
 export async function run(file: string, args: readonly string[] = [], options: RunOptions = {}): Promise<RunResult> {
+  // Loaded on first use: most criteria never start a process, and execa is slow to import.
+  const { execa } = await import('execa');
   const started = performance.now();
   const child = await execa(file, args, {
     reject: false,

@@ -1,10 +1,12 @@
 // PostgreSQL probe: connect, run one query, time it.
-import pg from 'pg';
+import type pg from 'pg';
 import type { PostgresTarget } from '../profile/schema.ts';
 import { timed, type ProbeResult } from './result.ts';
 
-export function postgresClient(db: PostgresTarget, timeoutMs = 3_000): pg.Client {
-  return new pg.Client({
+/** A not yet connected client; pg is loaded on first use. */
+export async function postgresClient(db: PostgresTarget, timeoutMs = 3_000): Promise<pg.Client> {
+  const { default: { Client } } = await import('pg');
+  return new Client({
     host: db.host, port: db.port, database: db.database, user: db.user, password: db.password,
     connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs,
   });
@@ -16,7 +18,7 @@ export function describePostgres(db: PostgresTarget): string {
 
 export function probePostgres(db: PostgresTarget, sql = 'select 1 as ok'): Promise<ProbeResult<unknown[]>> {
   return timed(describePostgres(db), async () => {
-    const client = postgresClient(db);
+    const client = await postgresClient(db);
     try {
       await client.connect();
       const { rows } = await client.query(sql);

@@ -22,7 +22,8 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 }
 
-export function loadProfile(file: string): Profile {
+/** Read and validate a profile; secret references stay unresolved. */
+export function parseProfile(file: string): Profile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -67,12 +68,19 @@ export function loadProfile(file: string): Profile {
     const hint = didYouMean(profile.role, ROLES);
     throw new ProfileError(file, 'role', `"${profile.role}" is not a role fleetgate knows${hint ? `; did you mean "${hint}"?` : ''} (known: ${ROLES.join(', ')})`, lineOf(['role']));
   }
+  // Resolve once here so a missing secret is reported with its line; callers get the unresolved form.
   try {
-    return resolveSecrets(profile, file);
+    resolveSecrets(profile, file);
   } catch (error) {
     if (error instanceof SecretError) throw new ProfileError(file, fieldPath(error.path), error.message, lineOf(error.path));
     throw error;
   }
+  return profile;
+}
+
+/** Read, validate and resolve secrets (registered for redaction). */
+export function loadProfile(file: string): Profile {
+  return resolveSecrets(parseProfile(file), file);
 }
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {

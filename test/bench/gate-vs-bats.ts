@@ -48,6 +48,7 @@ try {
   console.log(row('fleetgate gate (--iterations 5)', gate));
   console.log(`\nwall-time ratio gate/bats: ${ratio.toFixed(2)}x (target <= ${TARGET}x) ${ratio <= TARGET ? 'MET' : 'NOT MET'}`);
   console.log(`memory ratio gate/bats: ${(gate.peakRssMiB / Math.max(1, bats.peakRssMiB)).toFixed(1)}x`);
+  if (ratio > TARGET) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
