@@ -1,17 +1,23 @@
 // The gate over fixture criteria with known behaviour, on this machine (local transport).
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Result } from 'execa';
+import type { ResultsDocument } from '../../cli/report/results.ts';
 import { gate, outDir, results, criterion, xmllint, xpath, filesUnder, FIXTURES } from './gate-cli.ts';
 
 const SECRET = 'sup3r-s3cret-value-for-tests';
 const fixtureArgs = ['--profile', join(FIXTURES, 'profiles/local.yaml'), '--suites', join(FIXTURES, 'suites')];
 const env = { FLEETGATE_TEST_SECRET: SECRET };
 
-describe('four iterations over fixture criteria', async () => {
+describe('four iterations over fixture criteria', () => {
   const out = outDir();
-  const run = await gate([...fixtureArgs, '--iterations', '4', '--out', out], env);
-  const doc = results(out);
+  let run: Result<{ reject: false; all: true }>;
+  let doc: ResultsDocument;
+  beforeAll(async () => {
+    run = await gate([...fixtureArgs, '--iterations', '4', '--out', out], env);
+    doc = results(out);
+  });
 
   test('exit 1 because something is flaky, broken or blocked', () => {
     expect(run.exitCode, run.all).toBe(1);

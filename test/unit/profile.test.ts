@@ -76,3 +76,10 @@ describe('a bad profile names file, line and field', () => {
     expect(loadError(join(dir, 'absent.yaml')).message).toMatch(/absent.yaml: cannot read the profile \(ENOENT\)/);
   });
 });
+
+test('the documented example profile is valid', () => {
+  process.env.ARENA_DB_PASSWORD ??= 'example-db-password';
+  process.env.ARENA_REDIS_PASSWORD ??= 'example-redis-password';
+  const profile = loadProfile(join(import.meta.dirname, '../../reference/profiles/example.yaml'));
+  expect(profile).toMatchObject({ node: 'arena-b', role: 'control-plane', http: [{ name: 'api' }, { name: 'api-tls', insecure: true }] });
+});

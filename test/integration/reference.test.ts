@@ -1,0 +1,72 @@
+// The gate against the embedded reference stack (node B in Docker, built locally), end to end.
+import { readlinkSync, readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Result } from 'execa';
+import type { ResultsDocument } from '../../cli/report/results.ts';
+import { execa } from 'execa';
+import { gate, outDir, results, criterion, xmllint, xpath, fleetgateContainers, ROOT } from './gate-cli.ts';
+
+describe('two iterations against the healthy reference stack', () => {
+  let run: Result<{ reject: false; all: true }>;
+  let out: string;
+  let doc: ResultsDocument;
+  beforeAll(async () => {
+    run = await gate(['--iterations', '2']);
+    out = join(ROOT, 'reports', readlinkSync(join(ROOT, 'reports/latest')));
+    doc = results(out);
+  });
+
+  test('exit 0, every criterion passed 2/2', () => {
+    expect(run.exitCode, run.all).toBe(0);
+    expect(doc.run).toMatchObject({ node: 'arena-b', role: 'control-plane', iterations: 2, completedIterations: 2, exitCode: 0 });
+    expect(doc.criteria.length).toBeGreaterThanOrEqual(15);
+    for (const c of doc.criteria) expect(c, c.id).toMatchObject({ verdict: 'pass', passed: 2, failed: 0, outcomes: ['pass', 'pass'] });
+  });
+
+  test('reports/latest points at this run; JUnit is valid and names node and role', async () => {
+    expect(doc.run.id).toBe(readlinkSync(join(ROOT, 'reports/latest')));
+    const junit = join(out, 'junit.xml');
+    expect(await xmllint(junit)).toMatchObject({ exitCode: 0 });
+    expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b"])')).toBe(await xpath(junit, 'count(//testsuite)'));
+    expect(await xpath(junit, 'string(//testsuite[1]/properties/property[@name="role"]/@value)')).toBe('control-plane');
+  });
+
+  test('evidence of what was seen reaches the reports', () => {
+    expect(criterion(doc, 'database arena-db has every expected table').evidence[0]!.value).toContain('audit_log');
+    expect(criterion(doc, 'psql >= 15 is installed').evidence).toEqual([{ label: 'version', value: expect.stringMatching(/^15\./) }]);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/evidence latency samples ms: \[ \d+, \d+, \d+ \]/);
+  });
+
+  test('progress and the final table were shown', () => {
+    expect(run.stdout).toMatch(/iteration 1\/2: \d+ passed, 0 failed, 0 blocked, 0 skipped/);
+    expect(run.stdout).toMatch(/✓ pass\s+2\/2\s+preflight\/health › api \/healthz reports healthy/);
+  });
+
+  test('nothing is left behind', async () => {
+    expect(await fleetgateContainers()).toEqual([]);
+  });
+});
+
+test('with the database down, the schema criterion is blocked, not a second failure', async () => {
+  const out = outDir();
+  const run = await gate(['--iterations', '1', '--out', out], { ARENA_MUTANT: 'db-down' });
+  expect(run.exitCode, run.all).toBe(1);
+  const doc = results(out);
+  expect(criterion(doc, 'database arena-db has every expected table')).toMatchObject({ verdict: 'blocked', lastError: expect.stringMatching(/arena-db .* is not reachable/) });
+  expect(criterion(doc, 'postgres arena-db answers a query')).toMatchObject({ verdict: 'broken' });
+  expect(criterion(doc, 'api /healthz reports healthy')).toMatchObject({ verdict: 'pass' });
+  expect(await fleetgateContainers()).toEqual([]);
+});
+
+test('a developer runs one spec alone: the global setup starts node B and removes it afterwards', async () => {
+  const run = await execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'suites/preflight/health.spec.ts'], {
+    cwd: ROOT, reject: false, all: true, env: { TESTCONTAINERS_RYUK_DISABLED: 'true', FORCE_COLOR: '0', FLEETGATE_PROFILE: '', FLEETGATE_PROFILE_COMPILED: '' },
+  });
+  const text = stripVTControlCharacters(run.all);
+  expect(run.exitCode, text).toBe(0);
+  expect(text).toMatch(/starting reference node B/);
+  expect(text).toMatch(/Tests\s+2 passed/);
+  expect(await fleetgateContainers()).toEqual([]);
+});
