@@ -1,7 +1,7 @@
 // The reference stack "arena", started for a run: today node B (control-plane). Builder → Started*.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { execa } from 'execa';
@@ -17,6 +17,8 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 export const LABEL_RUN = 'org.fleetgate.run';
 export const LABEL_NODE = 'org.fleetgate.node';
+/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. */
+export const LABEL_OWNER = 'org.fleetgate.owner';
 
 function secret(): string {
   return randomBytes(18).toString('base64url');
@@ -47,6 +49,7 @@ export class ArenaStack {
   }
 
   async start(): Promise<StartedArenaStack> {
+    await reapOrphans(this.#log);
     const { nodeB: image } = await ensureReferenceImages(this.#log);
     const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
     Object.values(secrets).forEach(registerSecret);
@@ -54,7 +57,7 @@ export class ArenaStack {
     this.#log(`starting reference node B (${name}${this.#mutant ? `, mutant ${this.#mutant}` : ''})`);
     const container = new GenericContainer(image)
       .withName(name)
-      .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: 'arena-b' })
+      .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: 'arena-b', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
       .withEnvironment({ ...secrets, ARENA_SESSION_SECRET: secret() + secret(), ARENA_MUTANT: this.#mutant ?? '' })
       .withExposedPorts(8080, 8443, 5432, 6379)
       .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
@@ -124,8 +127,32 @@ export async function removeRun(runId: string): Promise<void> {
   if (ids.length) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false });
 }
 
-/** Containers any fleetgate run left behind (a killed run cannot clean up after itself). */
+/** Names of every container a fleetgate run created that still exists. */
 export async function leftoverContainers(): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', '{{.Names}}'], { reject: false });
+  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', '{{.Names}}']);
   return stdout.split('\n').filter(Boolean);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove containers whose owning process on this host is gone (a run killed with SIGKILL cannot clean up). */
+export async function reapOrphans(log: (line: string) => void = () => undefined): Promise<string[]> {
+  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', `{{.Names}} {{.Label "${LABEL_OWNER}"}}`]);
+  const orphans = stdout.split('\n').filter(Boolean).flatMap((line) => {
+    const [name, owner = ''] = line.split(' ');
+    const [host, pid] = owner.split(':');
+    return host === hostname() && pid && !alive(Number(pid)) ? [name!] : [];
+  });
+  if (orphans.length) {
+    await execa('docker', ['rm', '-f', '-v', ...orphans]);
+    log(`removed ${orphans.length} container(s) left by a killed run: ${orphans.join(', ')}`);
+  }
+  return orphans;
 }

@@ -24,7 +24,11 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
   let aborted: string | null = null;
   let current: RunningIteration | undefined;
   const abort = (reason: string): void => {
-    if (aborted) return;
+    if (aborted) {
+      // A second signal means "now": skip cleanup; the next run reaps what this one leaves (reapOrphans).
+      progress.log(`${reason} again: exiting at once`);
+      process.exit(EXIT.aborted);
+    }
     aborted = reason;
     progress.log(`${reason}: stopping; partial reports will be written and everything started is removed`);
     void current?.cancel();

@@ -6,7 +6,8 @@ import { execa, type ResultPromise } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const XSD = resolve(ROOT, '../shared/junit/junit-10.xsd');
+// A copy of ../shared/junit/junit-10.xsd (MIT, header kept): a fresh clone has no ../shared.
+export const XSD = resolve(ROOT, 'test/fixtures/junit-10.xsd');
 export const FIXTURES = resolve(ROOT, 'test/fixtures');
 
 export function outDir(): string {
@@ -46,7 +47,4 @@ export function filesUnder(dir: string): { path: string; text: string }[] {
     .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 }
 
-export async function fleetgateContainers(): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-a', '--filter', 'label=org.fleetgate.run', '--format', '{{.Names}}']);
-  return stdout.split('\n').filter(Boolean);
-}
+export { leftoverContainers as fleetgateContainers } from '../../reference/stack.ts';

@@ -7,7 +7,7 @@ import { classify } from '../../cli/gate/classify.ts';
 import { mergedJunit, iterationJunit } from '../../cli/report/junit.ts';
 import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/types.ts';
 
-const XSD = resolve(import.meta.dirname, '../../../shared/junit/junit-10.xsd');
+const XSD = resolve(import.meta.dirname, '../fixtures/junit-10.xsd');
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-junit-'));
 const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z' };
 
