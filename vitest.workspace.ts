@@ -34,6 +34,8 @@ export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlin
       include: [`${suitesDir}/*/*.spec.ts`, `${suitesDir}/*/${role}/**/*.spec.ts`],
       globalSetup: referenceSetup ? [resolve(ROOT, 'reference/global-setup.ts')] : [],
       tags: TAGS,
+      // Specs share nothing mutable; reusing workers across files saves a process start per file.
+      isolate: false,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },

@@ -1,7 +1,7 @@
 // A Vitest reporter that turns one run into CriterionRuns, and tells the progress display what happens.
 import { relative, sep } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import type { SerializedError } from 'vitest';
+import type { SerializedError, UserConsoleLog } from 'vitest';
 import { redact } from '../../helpers/redact.ts';
 import { BLOCKED_ERROR_NAME } from '../../helpers/precondition.ts';
 import { EVIDENCE_TYPE, splitEvidence } from '../../helpers/evidence.ts';
@@ -35,6 +35,8 @@ export class CriterionCollector implements Reporter {
   readonly #events: CollectorEvents;
   readonly #allowDestructive: boolean;
   readonly #grep: RegExp | undefined;
+  /** Console output per test id; shown with a failure only, like a test runner's captured output. */
+  readonly #console = new Map<string, string[]>();
 
   constructor(options: { suitesDir: string; allowDestructive: boolean; grep?: string | undefined }, events: CollectorEvents = {}) {
     this.#suitesDir = options.suitesDir;
@@ -53,6 +55,11 @@ export class CriterionCollector implements Reporter {
     const path = relative(this.#suitesDir, module.moduleId).split(sep).join('/');
     const [suite = '', ...rest] = path.split('/');
     return { suite, file: rest.join('/') };
+  }
+
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (!log.taskId) return;
+    this.#console.set(log.taskId, [...(this.#console.get(log.taskId) ?? []), log.content.trimEnd()]);
   }
 
   onTestCaseReady(test: TestCase): void {
@@ -96,6 +103,9 @@ export class CriterionCollector implements Reporter {
     if (result.state === 'passed') outcome = 'pass';
     else if (result.state === 'failed') outcome = errors.every((e) => e.name === BLOCKED_ERROR_NAME) ? 'blocked' : 'fail';
     const firstReal = errors.find((e) => e.name !== BLOCKED_ERROR_NAME) ?? errors[0];
+    const error = firstReal ? toCriterionError(firstReal) : undefined;
+    const printed = this.#console.get(test.id);
+    if (error && printed) error.detail = `${error.detail}\n\nconsole output:\n${redact(printed.join('\n'))}`;
     const refused = result.state === 'skipped' && !this.#allowDestructive && test.tags.includes('destructive');
     const note = refused ? 'refused: destructive, run with --allow-destructive' : result.state === 'skipped' ? result.note : undefined;
     return {
@@ -106,7 +116,7 @@ export class CriterionCollector implements Reporter {
       tags: [...test.tags],
       outcome,
       durationMs: Math.round(test.diagnostic()?.duration ?? 0),
-      ...(firstReal ? { error: toCriterionError(firstReal) } : {}),
+      ...(error ? { error } : {}),
       ...(note ? { error: { type: 'Skipped', message: redact(note), detail: '' } } : {}),
       evidence: test.annotations().filter((a) => a.type === EVIDENCE_TYPE).map((a) => splitEvidence(redact(a.message))),
     };

@@ -1,4 +1,5 @@
 // TLS probe: the peer certificate and how many days it has left.
+import { isIP } from 'node:net';
 import { connect } from 'node:tls';
 import { timed, type ProbeResult } from './result.ts';
 
@@ -11,7 +12,7 @@ export interface CertificateFacts {
 export function probeCertificate(host: string, port: number, timeoutMs = 5_000): Promise<ProbeResult<CertificateFacts>> {
   return timed(`tls ${host}:${port}`, () => new Promise((resolve, reject) => {
     // The point is to read the certificate even when it is untrusted or expired.
-    const socket = connect({ host, port, servername: host, rejectUnauthorized: false });
+    const socket = connect({ host, port, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: false });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)));
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();

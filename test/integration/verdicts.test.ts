@@ -41,6 +41,8 @@ describe('four iterations over fixture criteria', () => {
     expect(await xpath(merged, "count(//testcase[starts-with(@name,'flaky criterion')]/flakyFailure)")).toBe('2');
     expect(await xpath(merged, "string(//testcase[starts-with(@name,'blocked criterion')]/error/@type)")).toBe('blocked');
     expect(await xpath(merged, 'string(//testsuite/@hostname)')).toBe('test-node');
+    // A failing criterion's console output comes with its failure, redacted.
+    expect(await xpath(merged, "string(//testcase[starts-with(@name,'leaky criterion')]/failure)")).toMatch(/console output:\nconnecting with \[redacted\]/);
   });
 
   test('the summary names the failing criterion and its reason in one line', () => {
