@@ -55,18 +55,33 @@ export const selfProject: TestProjectInlineConfiguration = {
   },
 };
 
-/** The role of the node a developer run targets: the profile's, else the reference node B's. */
-export function activeRole(): Role {
+/**
+ * The roles a developer run targets: those named with `--project`, else the profile's role, else
+ * control-plane (reference node B). Every role has a project; the others collect no files, so a spec
+ * shared by all roles runs once, against the node the profile describes.
+ */
+export function activeRoles(argv: readonly string[] = process.argv): Role[] {
+  const named = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1]] : arg.startsWith('--project=') ? [arg.slice(10)] : []));
+  const requested = ROLES.filter((role) => named.includes(role));
+  if (requested.length) return requested;
   const file = process.env.FLEETGATE_PROFILE;
   if (file) {
     try {
       const role = (parse(readFileSync(file, 'utf8')) as { role?: unknown })?.role;
-      if ((ROLES as readonly unknown[]).includes(role)) return role as Role;
+      if ((ROLES as readonly unknown[]).includes(role)) return [role as Role];
     } catch {
-      // the spec's own profile load reports the precise error
+      // the global setup's profile validation reports the precise error
     }
   }
-  return 'control-plane';
+  return ['control-plane'];
 }
 
-export default [...roleProjects({ roles: [activeRole()] }), selfProject];
+/** Every role's project (one per role) plus `self`; roles not targeted by this run collect nothing. */
+export function developerProjects(active: readonly Role[] = activeRoles()): TestProjectInlineConfiguration[] {
+  return roleProjects().map((project) => {
+    const role = project.test!.name as Role;
+    return active.includes(role) ? project : { ...project, test: { ...project.test, include: [], globalSetup: [], passWithNoTests: true } };
+  }).concat(selfProject);
+}
+
+export default developerProjects();

@@ -49,3 +49,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv);
+// An aborted run may leave a hung criterion's handles open; everything is written, so do not wait for them.
+if (process.exitCode === EXIT.aborted) setTimeout(() => process.exit(EXIT.aborted), 2_000).unref();

@@ -1,5 +1,5 @@
 // The gate's options: one typed table, defaults, and the checks that turn bad input into exit 2.
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { ROOT, DEFAULT_SUITES_DIR, SUITES } from '../vitest.workspace.ts';
 import { ROLES, type Role } from '../helpers/roles.ts';
@@ -38,6 +38,16 @@ function positiveInt(value: string, flag: string): number {
   return Number(value);
 }
 
+/** Fail before anything starts rather than after the first iteration. */
+function writableDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot write reports to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 export function runId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-')}-${process.pid}`;
 }
@@ -56,14 +66,23 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
     const hint = didYouMean(raw.role, ROLES);
     throw new UsageError(`--role: "${raw.role}" is not a role${hint ? `; did you mean "${hint}"?` : ''} (roles: ${ROLES.join(', ')})`);
   }
+  if (raw.grep !== undefined) {
+    try {
+      new RegExp(raw.grep);
+    } catch (error) {
+      throw new UsageError(`--grep: "${raw.grep}" is not a valid regular expression (${(error as Error).message})`);
+    }
+  }
   const reportsDir = join(ROOT, 'reports');
+  const out = resolve(raw.out ?? join(reportsDir, id));
+  if (!raw.list) writableDir(out, raw.out ? '--out' : 'reports/');
   return {
     ...(raw.profile ? { profile: raw.profile } : {}),
     ...(raw.role ? { role: raw.role as Role } : {}),
     suites,
     iterations: raw.iterations === undefined ? 5 : positiveInt(raw.iterations, '--iterations'),
     ...(raw.grep ? { grep: raw.grep } : {}),
-    out: resolve(raw.out ?? join(reportsDir, id)),
+    out,
     reportsDir,
     allowDestructive: Boolean(raw.allowDestructive) || env.FLEETGATE_ALLOW_DESTRUCTIVE === '1',
     list: Boolean(raw.list),

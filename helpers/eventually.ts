@@ -26,6 +26,22 @@ function describe(last: { error?: unknown; value?: unknown }): string {
   return inspect(last.value, { depth: 3, breakLength: Infinity });
 }
 
+class AttemptTimeout extends Error {
+  override name = 'AttemptTimeout';
+}
+
+async function withDeadline<T>(attempt: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AttemptTimeout(`attempt still running at the deadline`)), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([attempt, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Retry fn until it neither throws nor returns false; resolves with its last value. */
 export async function eventually<T>(fn: () => T | Promise<T>, options: EventuallyOptions = {}): Promise<T> {
   const within = options.within ?? 10_000;
@@ -36,7 +52,8 @@ export async function eventually<T>(fn: () => T | Promise<T>, options: Eventuall
   for (;;) {
     attempts++;
     try {
-      const value = await fn();
+      // An attempt that hangs must not outlive the deadline.
+      const value = await withDeadline(Promise.resolve().then(fn), deadline - Date.now());
       if (value !== false) return value;
       last = { value };
     } catch (error) {

@@ -7,7 +7,7 @@ import type { Profile, PostgresTarget, RedisTarget } from './profile/schema.ts';
 import { TargetNode } from './node.ts';
 import { evidenceRecorder, type Evidence } from './evidence.ts';
 import { postgresClient, describePostgres, redisClient, describeRedis } from './probes/index.ts';
-import { PreconditionError } from './precondition.ts';
+import { PreconditionError, isUnreachable } from './precondition.ts';
 
 export interface FleetgateFixtures {
   /** The node's target profile (secrets resolved). */
@@ -26,6 +26,13 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message || error.name : String(error)).split('\n')[0]!;
 }
 
+/** Unreachable blocks the criterion; reached but refused (credentials, database name) fails it. */
+function refusal(what: string, error: unknown): Error {
+  return isUnreachable(error)
+    ? new PreconditionError(`${what} is not reachable: ${firstLine(error)}`)
+    : new Error(`${what} refused the connection: ${firstLine(error)}`, { cause: error });
+}
+
 export const test = base.extend<FleetgateFixtures>({
   // eslint-disable-next-line no-empty-pattern -- Vitest reads fixture dependencies from the destructuring
   profile: async ({}, use) => use(currentProfile()),
@@ -41,7 +48,7 @@ export const test = base.extend<FleetgateFixtures>({
         await client.connect();
       } catch (error) {
         await client.end().catch(() => undefined);
-        throw new PreconditionError(`${describePostgres(db)} is not reachable: ${firstLine(error)}`);
+        throw refusal(describePostgres(db), error);
       }
       opened.push(client);
       return client;
@@ -58,7 +65,7 @@ export const test = base.extend<FleetgateFixtures>({
         await client.connect();
       } catch (error) {
         client.disconnect();
-        throw new PreconditionError(`${describeRedis(target)} is not reachable: ${firstLine(error)}`);
+        throw refusal(describeRedis(target), error);
       }
       opened.push(client);
       return client;

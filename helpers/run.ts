@@ -1,4 +1,5 @@
 // Bats-style run(): every field always present, never throws on a non-zero exit unless asked.
+import { constants } from 'node:os';
 import { redact } from './redact.ts';
 
 export interface RunOptions {
@@ -46,6 +47,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** As a shell reports it: the exit status, 128+N for a signal, 127 when the program was not found. */
+function exitCodeOf(child: { exitCode?: number | undefined; signal?: string | undefined; code?: string }): number {
+  if (child.exitCode !== undefined) return child.exitCode;
+  if (child.signal) return 128 + (constants.signals[child.signal as NodeJS.Signals] ?? 0);
+  return child.code === 'ENOENT' ? 127 : 126;
+}
+
 export async function run(file: string, args: readonly string[] = [], options: RunOptions = {}): Promise<RunResult> {
   // Loaded on first use: most criteria never start a process, and execa is slow to import.
   const { execa } = await import('execa');
@@ -60,8 +68,7 @@ export async function run(file: string, args: readonly string[] = [], options: R
   const stdout = String(child.stdout ?? '');
   const result: RunResult = {
     command: redact([file, ...args].join(' ')),
-    // A command that could not start (ENOENT) is reported as bats does: 127.
-    exitCode: child.exitCode ?? (child.failed && !child.timedOut ? 127 : 1),
+    exitCode: exitCodeOf(child),
     stdout,
     stderr: String(child.stderr ?? ''),
     lines: stdout === '' ? [] : stdout.split('\n'),

@@ -10,6 +10,10 @@ export interface Mutant {
 export const MUTANTS: readonly Mutant[] = [
   { name: 'env-missing-var', defect: 'the env file lacks ARENA_SESSION_SECRET', mustKill: ['configuration.spec.ts::the node configuration validates'] },
   { name: 'db-down', defect: 'PostgreSQL never starts', mustKill: ['postgres arena-db answers', 'api /readyz reports ready', 'database arena-db has every expected table'] },
+  {
+    name: 'db-credential-rotated', defect: 'the database password was rotated, the deployment still has the old one',
+    mustKill: ['postgres arena-db answers', 'database arena-db has every expected table'],
+  },
   { name: 'redis-down', defect: 'Redis never starts', mustKill: ['redis arena-cache answers PING', 'api /readyz reports ready'] },
   { name: 'slow-api', defect: 'every API response takes 1.5 s', mustKill: ['api answers HTTP within'] },
   { name: 'healthz-fails', defect: '/healthz answers 500', mustKill: ['api /healthz reports healthy'] },

@@ -1,10 +1,10 @@
 // A Vitest reporter that turns one run into CriterionRuns, and tells the progress display what happens.
-import { relative, sep } from 'node:path';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestSuite } from 'vitest/node';
 import type { SerializedError, UserConsoleLog } from 'vitest';
 import { redact } from '../../helpers/redact.ts';
 import { BLOCKED_ERROR_NAME } from '../../helpers/precondition.ts';
 import { EVIDENCE_TYPE, splitEvidence } from '../../helpers/evidence.ts';
+import { criterionId, grepPattern, matchesGrep, whereIs } from './criterion-id.ts';
 import type { CriterionError, CriterionRun, Outcome } from './types.ts';
 
 export const RUN_ERRORS_ID = '(run)::no unhandled errors';
@@ -12,6 +12,12 @@ export const RUN_ERRORS_ID = '(run)::no unhandled errors';
 export interface CollectorEvents {
   onCriterionStart?(title: string): void;
   onCriterionEnd?(run: CriterionRun): void;
+}
+
+export interface CollectorOptions {
+  suitesDir: string;
+  allowDestructive: boolean;
+  grep?: string | undefined;
 }
 
 interface ErrorLike {
@@ -28,33 +34,33 @@ export function toCriterionError(error: ErrorLike | SerializedError): CriterionE
   return { type: e.name ?? 'Error', message: message.trim(), detail };
 }
 
+/** A precondition failure blocks; anything else fails. */
+function outcomeOf(errors: ReadonlyArray<ErrorLike>): Outcome {
+  return errors.length > 0 && errors.every((e) => e.name === BLOCKED_ERROR_NAME) ? 'blocked' : 'fail';
+}
+
+export function runErrorsCriterion(errors: readonly CriterionError[]): CriterionRun {
+  return {
+    id: RUN_ERRORS_ID, suite: '(run)', file: '', title: 'no unhandled errors', tags: [],
+    outcome: errors.length ? 'fail' : 'pass', durationMs: 0, ...(errors[0] ? { error: errors[0] } : {}), evidence: [],
+  };
+}
+
 export class CriterionCollector implements Reporter {
   readonly runs: CriterionRun[] = [];
   readonly errors: CriterionError[] = [];
-  readonly #suitesDir: string;
+  readonly #options: CollectorOptions;
   readonly #events: CollectorEvents;
-  readonly #allowDestructive: boolean;
   readonly #grep: RegExp | undefined;
   /** Console output per test id; shown with a failure only, like a test runner's captured output. */
   readonly #console = new Map<string, string[]>();
+  /** Test id → its run until the file ends (a hook of an enclosing suite may still fail it). */
+  readonly #byTest = new Map<string, CriterionRun>();
 
-  constructor(options: { suitesDir: string; allowDestructive: boolean; grep?: string | undefined }, events: CollectorEvents = {}) {
-    this.#suitesDir = options.suitesDir;
-    this.#allowDestructive = options.allowDestructive;
-    this.#grep = options.grep ? new RegExp(options.grep) : undefined;
+  constructor(options: CollectorOptions, events: CollectorEvents = {}) {
+    this.#options = options;
+    this.#grep = grepPattern(options.grep);
     this.#events = events;
-  }
-
-  /** Vitest reports tests outside --grep as skipped; they were not selected, so they are not criteria here. */
-  #deselected(test: TestCase): boolean {
-    if (!this.#grep || test.result().state !== 'skipped') return false;
-    return !this.#grep.test(test.fullName) && !this.#grep.test(test.fullName.replaceAll(' > ', ' '));
-  }
-
-  #where(module: TestModule): { suite: string; file: string } {
-    const path = relative(this.#suitesDir, module.moduleId).split(sep).join('/');
-    const [suite = '', ...rest] = path.split('/');
-    return { suite, file: rest.join('/') };
   }
 
   onUserConsoleLog(log: UserConsoleLog): void {
@@ -63,55 +69,79 @@ export class CriterionCollector implements Reporter {
   }
 
   onTestCaseReady(test: TestCase): void {
-    this.#events.onCriterionStart?.(`${this.#where(test.module).suite}/${this.#where(test.module).file} › ${test.fullName}`);
+    if (!matchesGrep(this.#grep, test.fullName)) return;
+    const where = whereIs(this.#options.suitesDir, test.module.moduleId);
+    this.#events.onCriterionStart?.(`${where.suite}/${where.file} › ${test.fullName}`);
   }
 
   onTestCaseResult(test: TestCase): void {
-    if (this.#deselected(test)) return;
-    const run = this.#toRun(test);
-    this.runs.push(run);
-    this.#events.onCriterionEnd?.(run);
+    // Vitest reports tests outside --grep as skipped; they were not selected, so they are not criteria here.
+    if (test.result().state === 'skipped' && !matchesGrep(this.#grep, test.fullName)) return;
+    this.#byTest.set(test.id, this.#toRun(test));
   }
 
+  /** Runs are final only when the file ends: a failed beforeAll/afterAll reports on its suite, after its tests. */
   onTestModuleEnd(module: TestModule): void {
-    const errors = module.errors();
-    if (errors.length === 0) return;
+    const errorsOf = new Map<TestModule | TestSuite, ReadonlyArray<ErrorLike>>();
+    for (const scope of [module, ...module.children.allSuites()]) if (scope.errors().length) errorsOf.set(scope, scope.errors());
+    const tests = [...module.children.allTests()];
+    if (tests.length === 0 && errorsOf.has(module)) return this.#fileFailed(module, errorsOf.get(module)!);
+    const ids = new Map<string, number>();
+    for (const test of tests) {
+      const run = this.#byTest.get(test.id);
+      if (!run) continue;
+      // Without this, a broken setup would leave its tests "skipped" and the gate green.
+      for (let scope: TestModule | TestSuite = test.parent; ; scope = scope.parent) {
+        const errors = errorsOf.get(scope);
+        if (errors) this.#amend(run, errors);
+        if (scope.type === 'module') break;
+      }
+      // Two tests with the same full name would hide each other: number the repeats.
+      const n = (ids.get(run.id) ?? 0) + 1;
+      ids.set(run.id, n);
+      if (n > 1) Object.assign(run, { id: `${run.id} [${n}]`, title: `${run.title} [${n}]` });
+      this.runs.push(run);
+      this.#events.onCriterionEnd?.(run);
+    }
+  }
+
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+    this.errors.push(...unhandledErrors.map(toCriterionError));
+    this.runs.push(runErrorsCriterion(this.errors));
+  }
+
+  #fileFailed(module: TestModule, errors: ReadonlyArray<ErrorLike>): void {
     // The file could not load (syntax error, profile error at collection): one criterion stands for it.
-    const { suite, file } = this.#where(module);
+    const where = whereIs(this.#options.suitesDir, module.moduleId);
     const run: CriterionRun = {
-      id: `${suite}/${file}::(file loads)`, suite, file, title: '(file loads)', tags: [], outcome: 'fail', durationMs: 0,
-      error: toCriterionError(errors[0]!), evidence: [],
+      id: criterionId(where, '(file loads)'), ...where, title: '(file loads)', tags: [], outcome: outcomeOf(errors),
+      durationMs: 0, error: toCriterionError(errors[0]!), evidence: [],
     };
     this.runs.push(run);
     this.#events.onCriterionEnd?.(run);
   }
 
-  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
-    this.errors.push(...unhandledErrors.map(toCriterionError));
-    this.runs.push({
-      id: RUN_ERRORS_ID, suite: '(run)', file: '', title: 'no unhandled errors', tags: [],
-      outcome: unhandledErrors.length ? 'fail' : 'pass', durationMs: 0,
-      ...(unhandledErrors.length ? { error: toCriterionError(unhandledErrors[0]!) } : {}), evidence: [],
-    });
+  #amend(run: CriterionRun, errors: ReadonlyArray<ErrorLike>): void {
+    if (run.outcome === 'fail' || run.outcome === 'blocked') return;
+    run.outcome = outcomeOf(errors);
+    run.error = toCriterionError(errors.find((e) => e.name !== BLOCKED_ERROR_NAME) ?? errors[0]!);
+    run.error.message = `in a hook: ${run.error.message}`;
   }
 
   #toRun(test: TestCase): CriterionRun {
-    const { suite, file } = this.#where(test.module);
+    const where = whereIs(this.#options.suitesDir, test.module.moduleId);
     const result = test.result();
     const errors = result.state === 'failed' ? result.errors : [];
-    let outcome: Outcome = 'skip';
-    if (result.state === 'passed') outcome = 'pass';
-    else if (result.state === 'failed') outcome = errors.every((e) => e.name === BLOCKED_ERROR_NAME) ? 'blocked' : 'fail';
+    const outcome: Outcome = result.state === 'passed' ? 'pass' : result.state === 'failed' ? outcomeOf(errors) : 'skip';
     const firstReal = errors.find((e) => e.name !== BLOCKED_ERROR_NAME) ?? errors[0];
     const error = firstReal ? toCriterionError(firstReal) : undefined;
     const printed = this.#console.get(test.id);
     if (error && printed) error.detail = `${error.detail}\n\nconsole output:\n${redact(printed.join('\n'))}`;
-    const refused = result.state === 'skipped' && !this.#allowDestructive && test.tags.includes('destructive');
+    const refused = result.state === 'skipped' && !this.#options.allowDestructive && test.tags.includes('destructive');
     const note = refused ? 'refused: destructive, run with --allow-destructive' : result.state === 'skipped' ? result.note : undefined;
     return {
-      id: `${suite}/${file}::${test.fullName}`,
-      suite,
-      file,
+      id: criterionId(where, test.fullName),
+      ...where,
       title: test.fullName,
       tags: [...test.tags],
       outcome,

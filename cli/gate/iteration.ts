@@ -4,8 +4,8 @@ import { createVitest, type Vitest } from 'vitest/node';
 import { keepingOurSignalHandlers } from './own-signals.ts';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import type { Role } from '../../helpers/roles.ts';
-import { CriterionCollector, type CollectorEvents, toCriterionError } from './collector.ts';
-import type { IterationResult } from './types.ts';
+import { CriterionCollector, RUN_ERRORS_ID, runErrorsCriterion, type CollectorEvents, toCriterionError } from './collector.ts';
+import type { CriterionError, IterationResult } from './types.ts';
 
 export interface Selection {
   role: Role;
@@ -17,7 +17,7 @@ export interface Selection {
 
 export const ITERATION_ENV = 'FLEETGATE_ITERATION';
 
-/** Vitest's own console output, kept to show when something goes wrong outside a criterion. */
+/** Vitest's own console output: attached to the run's errors when Vitest itself fails. */
 class Captured extends Writable {
   text = '';
   override _write(chunk: Buffer, _enc: string, done: () => void): void {
@@ -63,7 +63,7 @@ export function runIteration(index: number, selection: Selection, events: Collec
   const result = (async (): Promise<IterationResult> => {
     // Specs may read which iteration they are in (e.g. to prove a flaky criterion is caught).
     process.env[ITERATION_ENV] = String(index);
-    const errors = [];
+    const errors: CriterionError[] = [];
     try {
       vitest = await createIterationVitest(selection, collector, output);
       if (!cancelled) await vitest.start(suiteFilters(selection));
@@ -73,14 +73,10 @@ export function runIteration(index: number, selection: Selection, events: Collec
       await vitest?.close().catch(() => undefined);
     }
     if (errors.length && output.text.trim()) errors.push({ type: 'VitestOutput', message: 'vitest output', detail: output.text });
-    return {
-      index,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      runs: collector.runs,
-      errors: [...collector.errors, ...errors],
-      aborted: cancelled,
-    };
+    const allErrors = [...collector.errors, ...errors];
+    // Vitest failing before its run ended still has to fail the gate, not look like an empty selection.
+    const runs = collector.runs.some((r) => r.id === RUN_ERRORS_ID) ? collector.runs : [...collector.runs, runErrorsCriterion(allErrors)];
+    return { index, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), runs, errors: allErrors, aborted: cancelled };
   })();
   return {
     result,

@@ -2,9 +2,9 @@
 import { createVitest } from 'vitest/node';
 import { keepingOurSignalHandlers } from './own-signals.ts';
 import { Writable } from 'node:stream';
-import { relative, sep } from 'node:path';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import { suiteFilters, type Selection } from './iteration.ts';
+import { criterionId, grepPattern, matchesGrep, whereIs } from './criterion-id.ts';
 
 export interface ListedCriterion {
   id: string;
@@ -23,13 +23,14 @@ export async function listCriteria(selection: Selection): Promise<{ criteria: Li
     const { testModules } = await vitest.collect(suiteFilters(selection));
     const criteria: ListedCriterion[] = [];
     const errors: string[] = [];
+    const grep = grepPattern(selection.grep);
     for (const module of testModules) {
-      const path = relative(selection.suitesDir, module.moduleId).split(sep).join('/');
-      for (const e of module.errors()) errors.push(`${path}: ${e.message}`);
+      const where = whereIs(selection.suitesDir, module.moduleId);
+      for (const e of module.errors()) errors.push(`${where.suite}/${where.file}: ${e.message}`);
       for (const test of module.children.allTests()) {
-        if (selection.grep && !new RegExp(selection.grep).test(test.fullName.replaceAll(' > ', ' '))) continue;
+        if (!matchesGrep(grep, test.fullName)) continue;
         const tags = [...test.tags];
-        criteria.push({ id: `${path}::${test.fullName}`, tags, refused: tags.includes('destructive') && !selection.allowDestructive });
+        criteria.push({ id: criterionId(where, test.fullName), tags, refused: tags.includes('destructive') && !selection.allowDestructive });
       }
     }
     return { criteria: criteria.sort((a, b) => a.id.localeCompare(b.id)), errors };

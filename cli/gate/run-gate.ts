@@ -8,8 +8,11 @@ import { writeFinalReports, writeIterationReport, linkLatest } from '../report/w
 import { classify, gatePasses } from './classify.ts';
 import { runIteration, type RunningIteration, type Selection } from './iteration.ts';
 import { listCriteria } from './list.ts';
-import { userTarget, referenceTarget, placeholderReferenceTarget, type Target } from './target.ts';
+import { userTarget, referenceTarget, placeholderReferenceTarget, REFERENCE_ROLE, type Target } from './target.ts';
 import type { IterationResult } from './types.ts';
+
+const ABORT_GRACE_MS = 10_000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 function selectedRole(requested: Role | undefined, target: Target): Role {
   const role = target.profile.role as Role;
@@ -23,14 +26,19 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
   const startedAt = new Date();
   let aborted: string | null = null;
   let current: RunningIteration | undefined;
+  let running = '';
+  let onAbort: () => void = () => undefined;
+  const abortSignalled = new Promise<void>((resolve) => (onAbort = resolve));
   const abort = (reason: string): void => {
     if (aborted) {
       // A second signal means "now": skip cleanup; the next run reaps what this one leaves (reapOrphans).
       progress.log(`${reason} again: exiting at once`);
       process.exit(EXIT.aborted);
     }
-    aborted = reason;
-    progress.log(`${reason}: stopping; partial reports will be written and everything started is removed`);
+    // Name what was running: on a timeout that is usually the criterion that hangs.
+    aborted = running ? `${reason} while running ${running}` : reason;
+    progress.log(`${aborted}: stopping; partial reports will be written and everything started is removed`);
+    onAbort();
     void current?.cancel();
   };
   const onSigint = (): void => abort('SIGINT');
@@ -41,6 +49,9 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
 
   let target: Target | undefined;
   try {
+    if (!options.profile && options.role && options.role !== REFERENCE_ROLE) {
+      throw new UsageError(`--role ${options.role}: the embedded reference stack has only a ${REFERENCE_ROLE} node so far; give --profile for a ${options.role} node`);
+    }
     if (options.profile) target = userTarget(options.profile);
     else if (options.list) target = placeholderReferenceTarget();
     else target = await referenceTarget(id, (line) => progress.log(line));
@@ -60,13 +71,17 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     for (let i = 1; i <= options.iterations && !aborted; i++) {
       progress.iterationStart(i, options.iterations);
       current = runIteration(i, selection, {
-        onCriterionStart: (title) => progress.criterionStart(title),
+        onCriterionStart: (title) => {
+          running = title;
+          progress.criterionStart(title);
+        },
         onCriterionEnd: (run) => progress.criterionEnd(run),
       });
-      const result = await current.result;
-      if (result.aborted || aborted) break;
+      // A criterion that ignores cancellation must not hold the reports hostage: give it a grace period.
+      const result = await Promise.race([current.result, abortSignalled.then(() => sleep(ABORT_GRACE_MS)).then(() => null)]);
+      if (!result || result.aborted || aborted) break;
       iterations.push(result);
-      for (const e of result.errors) progress.log(`  ! iteration ${i}: ${e.type}: ${e.message}`);
+      for (const e of result.errors) progress.log(`  ! iteration ${i}: ${e.type}: ${e.message}\n${indent(e.detail.split('\n').slice(0, 8).join('\n'))}`);
       writeIterationReport(options.out, iterations, junitRun);
       progress.iterationEnd(result.durationMs);
     }
@@ -90,6 +105,10 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `      ${l}`).join('\n');
 }
 
 async function printList(selection: Selection, progress: Progress): Promise<number> {

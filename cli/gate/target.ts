@@ -4,12 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { parseProfile, ProfileError } from '../../helpers/profile/load.ts';
-import { resolveSecrets } from '../../helpers/profile/secrets.ts';
+import { ProfileError } from '../../helpers/profile/load.ts';
+import { compileProfile } from '../../helpers/profile/compile.ts';
 import type { Profile } from '../../helpers/profile/schema.ts';
-import { COMPILED_PROFILE_ENV, PROFILE_ENV, type CompiledProfile } from '../../helpers/target.ts';
-import { nodeBProfile } from '../../reference/profiles/node-b.ts';
+import { nodeBProfile, NODE_B_ROLE } from '../../reference/profiles/node-b.ts';
 import { UsageError } from '../exit-codes.ts';
+
+/** The role of the only reference node so far (node B). */
+export const REFERENCE_ROLE = NODE_B_ROLE;
 
 export interface Target {
   profile: Profile;
@@ -20,17 +22,12 @@ export interface Target {
 
 /** Validate the profile, point the workers at its compiled form, resolve secrets for the gate itself. */
 function compile(file: string, release: () => Promise<void>): Target {
-  const parsed = parseProfile(file);
-  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-compiled-'));
-  const compiled: CompiledProfile = { source: file, profile: parsed };
-  writeFileSync(join(dir, 'profile.json'), JSON.stringify(compiled), { mode: 0o600 });
-  process.env[PROFILE_ENV] = file;
-  process.env[COMPILED_PROFILE_ENV] = join(dir, 'profile.json');
+  const compiled = compileProfile(file);
   return {
-    profile: resolveSecrets(parsed, file),
+    profile: compiled.profile,
     profileFile: file,
     release: async () => {
-      rmSync(dir, { recursive: true, force: true });
+      compiled.remove();
       await release();
     },
   };

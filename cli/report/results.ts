@@ -31,7 +31,7 @@ export interface ResultsDocument {
     lastError: string | null;
     evidence: CriterionVerdict['evidence'];
   }[];
-  runErrors: { iteration: number; type: string; message: string }[];
+  runErrors: { iteration: number; type: string; message: string; detail: string }[];
 }
 
 export function resultsDocument(run: RunRecord, verdicts: readonly CriterionVerdict[], iterations: readonly IterationResult[]): ResultsDocument {
@@ -42,6 +42,6 @@ export function resultsDocument(run: RunRecord, verdicts: readonly CriterionVerd
       passed: v.passed, failed: v.failed, blocked: v.blocked, skipped: v.skipped,
       durationsMs: v.durationsMs, outcomes: v.outcomes, lastError: v.lastError, evidence: v.evidence,
     })),
-    runErrors: iterations.flatMap((it) => it.errors.map((e) => ({ iteration: it.index, type: e.type, message: e.message }))),
+    runErrors: iterations.flatMap((it) => it.errors.map((e) => ({ iteration: it.index, type: e.type, message: e.message, detail: e.detail }))),
   };
 }

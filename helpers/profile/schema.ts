@@ -16,7 +16,9 @@ const transport = z.discriminatedUnion('kind', [
 
 const httpEndpoint = z.strictObject({
   name,
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/ }).refine((u) => !new URL(u).username && !new URL(u).password, {
+    message: 'credentials in a URL are refused: they would reach reports; use a secret reference field',
+  }),
   health: z.string().startsWith('/').optional(),
   ready: z.string().startsWith('/').optional(),
   maxLatencyMs: latency,
@@ -67,6 +69,16 @@ export const profileSchema = z.strictObject({
   redis: z.array(redis).default([]),
   binaries: z.array(binary).default([]),
   headroom: headroom.default({ disk: [] }),
+}).superRefine((profile, ctx) => {
+  // Names become criterion ids: two entries with one name would report as one criterion.
+  for (const list of ['http', 'postgres', 'redis', 'binaries'] as const) {
+    const first = new Map<string, number>();
+    profile[list].forEach((entry, i) => {
+      const earlier = first.get(entry.name);
+      if (earlier === undefined) first.set(entry.name, i);
+      else ctx.addIssue({ code: 'custom', path: [list, i, 'name'], message: `duplicate name "${entry.name}" (also ${list}[${earlier}])` });
+    });
+  }
 });
 
 export type Profile = z.output<typeof profileSchema>;

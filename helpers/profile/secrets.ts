@@ -1,7 +1,7 @@
 // ${env:NAME} and ${file:PATH} references, resolved at load time and registered for redaction.
 import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
-import { registerSecret } from '../redact.ts';
+import { MIN_SECRET_LENGTH, registerSecret } from '../redact.ts';
 
 const REFERENCE = /^\$\{(env|file):([^}]+)\}$/;
 
@@ -34,6 +34,9 @@ export function resolveSecrets<T>(value: T, profileFile: string, path: (string |
     const match = REFERENCE.exec(value);
     if (!match) return value;
     const secret = resolveOne(match[1]!, match[2]!, profileFile, path);
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new SecretError(path, `${value} is shorter than ${MIN_SECRET_LENGTH} characters: too short to be kept out of reports`);
+    }
     registerSecret(secret);
     return secret as T;
   }

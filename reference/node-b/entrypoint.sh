@@ -3,7 +3,6 @@
 # ARENA_MUTANT switches exactly one defect on (see reference/mutants.ts).
 set -eu
 mutant="${ARENA_MUTANT:-}"
-say() { echo "[node-b] $*"; }
 
 mkdir -p /etc/arena /var/lib/arena
 umask 077
@@ -46,6 +45,10 @@ case "$mutant" in
 esac
 
 [ "$mutant" = db-down ] || arena db bootstrap --json
+if [ "$mutant" = db-credential-rotated ]; then
+  # After a good bootstrap, someone rotated the database password and nobody updated the deployment's secrets.
+  su postgres -c "psql -q -v ON_ERROR_STOP=1 -c \"ALTER ROLE arena PASSWORD 'rotated-$(date +%s%N)'\""
+fi
 
 # outdated-binaries: each tool still works but reports a version below what the profile requires.
 fake_version() { # <path> <version flag> <banner>
@@ -59,5 +62,4 @@ if [ "$mutant" = outdated-binaries ]; then
   fake_version /usr/bin/openssl version "OpenSSL 1.1.1n  15 Mar 2022"
   fake_version /usr/bin/redis-cli --version "redis-cli 6.0.16"
 fi
-say "ready (mutant: ${mutant:-none})"
 exec python3 -m arena.api

@@ -7,12 +7,14 @@ export interface NodeBAddress {
   ports: { http: number; https: number; postgres: number; redis: number };
 }
 
+export const NODE_B_ROLE = 'control-plane';
+
 export const NODE_B_TABLES = ['users', 'principals', 'teams', 'team_members', 'challenges', 'instances', 'leases', 'audit_log', 'schema_migrations'];
 
 export function nodeBProfile({ container, host, ports }: NodeBAddress): ProfileInput {
   return {
     node: 'arena-b',
-    role: 'control-plane',
+    role: NODE_B_ROLE,
     transport: { kind: 'docker', container },
     config: { validate: ['arena', 'env', 'validate', 'control-plane', '--json'] },
     http: [

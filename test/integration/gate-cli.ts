@@ -1,5 +1,5 @@
 // Runs the real gate CLI the way a user does, and reads what it wrote.
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -10,8 +10,17 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const XSD = resolve(ROOT, 'test/fixtures/junit-10.xsd');
 export const FIXTURES = resolve(ROOT, 'test/fixtures');
 
+const made: string[] = [];
+
+/** A temporary report directory; removeOutDirs() (in afterAll) deletes every one made. */
 export function outDir(): string {
-  return mkdtempSync(join(tmpdir(), 'fleetgate-it-'));
+  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-it-'));
+  made.push(dir);
+  return dir;
+}
+
+export function removeOutDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function gate(args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; all: true }> {

@@ -2,11 +2,13 @@
 import { readlinkSync, readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Result } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
 import { execa } from 'execa';
-import { gate, outDir, results, criterion, xmllint, xpath, fleetgateContainers, ROOT } from './gate-cli.ts';
+import { gate, outDir, results, criterion, xmllint, xpath, fleetgateContainers, ROOT, removeOutDirs } from './gate-cli.ts';
+
+afterAll(removeOutDirs);
 
 describe('two iterations against the healthy reference stack', () => {
   let run: Result<{ reject: false; all: true }>;
@@ -58,6 +60,16 @@ test('with the database down, the schema criterion is blocked, not a second fail
   expect(criterion(doc, 'postgres arena-db answers a query')).toMatchObject({ verdict: 'broken' });
   expect(criterion(doc, 'api /healthz reports healthy')).toMatchObject({ verdict: 'pass' });
   expect(await fleetgateContainers()).toEqual([]);
+});
+
+test('with a rotated database password, the schema criterion fails (refused), it is not merely blocked', async () => {
+  const out = outDir();
+  const run = await gate(['--iterations', '1', '--out', out], { ARENA_MUTANT: 'db-credential-rotated' });
+  expect(run.exitCode, run.all).toBe(1);
+  const doc = results(out);
+  expect(criterion(doc, 'database arena-db has every expected table')).toMatchObject({
+    verdict: 'broken', lastError: expect.stringMatching(/arena-db .* refused the connection: password authentication failed/),
+  });
 });
 
 test('a developer runs one spec alone: the global setup starts node B and removes it afterwards', async () => {

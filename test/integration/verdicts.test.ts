@@ -1,12 +1,15 @@
 // The gate over fixture criteria with known behaviour, on this machine (local transport).
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Result } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
-import { gate, outDir, results, criterion, xmllint, xpath, filesUnder, FIXTURES } from './gate-cli.ts';
+import { gate, outDir, results, criterion, xmllint, xpath, filesUnder, FIXTURES, removeOutDirs } from './gate-cli.ts';
 
-const SECRET = 'sup3r-s3cret-value-for-tests';
+afterAll(removeOutDirs);
+
+// Quotes, ampersand and angle bracket: the secret must also be caught once JSON-, inspect- or XML-escaped.
+const SECRET = `sup3r's&<"s3cret-for-tests`;
 const fixtureArgs = ['--profile', join(FIXTURES, 'profiles/local.yaml'), '--suites', join(FIXTURES, 'suites')];
 const env = { FLEETGATE_TEST_SECRET: SECRET };
 
@@ -32,6 +35,19 @@ describe('four iterations over fixture criteria', () => {
     expect(criterion(doc, 'blocked criterion').lastError).toMatch(/nowhere-db at 127\.0\.0\.1:1\/none is not reachable/);
     expect(criterion(doc, 'destructive criterion')).toMatchObject({ verdict: 'skipped', lastError: expect.stringMatching(/refused: destructive/) });
     for (const c of doc.criteria) expect(c.durationsMs).toHaveLength(4);
+  });
+
+  test('a failing setup or teardown hook fails its criteria; a failed precondition in a hook blocks them', () => {
+    expect(criterion(doc, 'behind a setup that explodes > hooked criterion')).toMatchObject({ verdict: 'broken', lastError: 'in a hook: setup exploded' });
+    expect(criterion(doc, 'behind a setup whose precondition fails > hooked')).toMatchObject({ verdict: 'blocked', lastError: 'in a hook: the registry is not reachable' });
+    expect(criterion(doc, 'behind a teardown that explodes > hooked')).toMatchObject({ verdict: 'broken', lastError: 'in a hook: teardown exploded' });
+  });
+
+  test('two criteria with one name stay two criteria', () => {
+    expect(doc.criteria.filter((c) => c.title.startsWith('duplicated criterion name')).map((c) => [c.title, c.verdict])).toEqual([
+      ['duplicated criterion name', 'pass'],
+      ['duplicated criterion name [2]', 'broken'],
+    ]);
   });
 
   test('merged and per-iteration JUnit are valid; the flaky criterion has one flakyFailure per failed iteration', async () => {
@@ -97,11 +113,20 @@ describe('bad input exits 2 with one clear line', () => {
     [['--role', 'vpn'], /--role vpn does not match the role "control-plane" of node test-node/],
     [['--grep', 'no criterion has this name'], /no criteria selected for role control-plane/],
     [['--bogus'], /unknown option '--bogus'/],
+    [['--grep', '(unclosed'], /--grep: "\(unclosed" is not a valid regular expression/],
+    [['--out', '/etc/hostname/reports'], /--out: cannot write reports to \/etc\/hostname\/reports \(ENOTDIR\)/],
   ] as const)('%j', async ([args, message]) => {
     const run = await gate([...fixtureArgs, ...args], env);
     expect(run.exitCode, run.all).toBe(2);
     expect(run.stderr).toMatch(message);
   });
+});
+
+test('a role the reference stack does not have is refused before anything starts', async () => {
+  const run = await gate(['--role', 'vpn', '--iterations', '1']);
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toMatch(/--role vpn: the embedded reference stack has only a control-plane node so far/);
+  expect(run.stdout).not.toMatch(/starting reference node B/);
 });
 
 test('SIGTERM mid-run: exit 3, partial reports of the finished iterations', async () => {
@@ -113,7 +138,7 @@ test('SIGTERM mid-run: exit 3, partial reports of the finished iterations', asyn
   const run = await running;
   expect(run.exitCode, run.all).toBe(3);
   const doc = results(out);
-  expect(doc.run).toMatchObject({ aborted: 'SIGTERM', exitCode: 3, iterations: 20 });
+  expect(doc.run).toMatchObject({ aborted: expect.stringMatching(/^SIGTERM while running preflight\/verdicts\.spec\.ts › slow criterion/), exitCode: 3, iterations: 20 });
   expect(doc.run.completedIterations).toBeGreaterThanOrEqual(1);
   expect(doc.run.completedIterations).toBeLessThan(20);
   expect((await xmllint(join(out, 'junit.xml'))).exitCode).toBe(0);

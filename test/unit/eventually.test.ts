@@ -23,3 +23,10 @@ test('times out naming what it waited for and what it saw last', async () => {
     throw new Error(`status was 503 (attempt ${n})`);
   }, { within: 100, every: 20, what: '/readyz' })).rejects.toThrow(/\/readyz not successful after 100 ms \(\d+ attempts\); last: status was 503 \(attempt \d+\)/);
 });
+
+test('an attempt that hangs cannot outlive the deadline', async () => {
+  const started = Date.now();
+  await expect(eventually(() => new Promise(() => undefined), { within: 200, what: 'a hung probe' }))
+    .rejects.toThrow(/a hung probe not successful after 200 ms \(1 attempts\); last: attempt still running at the deadline/);
+  expect(Date.now() - started).toBeLessThan(2_000);
+});

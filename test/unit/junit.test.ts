@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { execa } from 'execa';
 import { classify } from '../../cli/gate/classify.ts';
 import { mergedJunit, iterationJunit } from '../../cli/report/junit.ts';
@@ -9,6 +9,7 @@ import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/type
 
 const XSD = resolve(import.meta.dirname, '../fixtures/junit-10.xsd');
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-junit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z' };
 
 function run(id: string, file: string, outcome: Outcome, i: number): CriterionRun {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import '../../helpers/matchers.ts';
 
 let http: Server;
 let https: Server;
+let keys: string;
 const port = (s: Server): number => (s.address() as AddressInfo).port;
 
 beforeAll(async () => {
@@ -19,7 +20,7 @@ beforeAll(async () => {
     setTimeout(() => res.writeHead(req.url === '/healthz' || req.url === '/slow' ? 200 : 503).end('{"status":"ok"}'), delay);
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-tls-'));
+  const dir = (keys = mkdtempSync(join(tmpdir(), 'fleetgate-tls-')));
   await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '5', '-subj', '/CN=probe-test',
     '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')]);
   https = createTlsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_q, r) => r.end('ok'));
@@ -28,6 +29,7 @@ beforeAll(async () => {
 afterAll(() => {
   http.close();
   https.close();
+  rmSync(keys, { recursive: true, force: true });
 });
 
 test('http probe reports status, body and latency', async () => {

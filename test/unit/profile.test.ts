@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { loadProfile, ProfileError } from '../../helpers/profile/load.ts';
 import { redact } from '../../helpers/redact.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-profile-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function profileFile(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -60,6 +61,8 @@ describe('a bad profile names file, line and field', () => {
     ['missing field', VALID.replace('node: b1\n', ''), /missing-field.yaml(:\d+)?: node: required/],
     ['wrong type', VALID.replace('    host: 10.0.0.2', '    host: 10.0.0.2\n    port: "fivefour"'), /wrong-type.yaml:6: postgres\[0\]\.port: .*number/],
     ['not YAML', 'node: [unclosed', /not-YAML.yaml:1: not valid YAML or JSON/],
+    ['duplicate name', `${VALID}  - { name: db, host: h2, database: d, user: u, password: "\${env:FG_TEST_DB_PASSWORD}" }\n`, /duplicate-name.yaml:9: postgres\[1\]\.name: duplicate name "db" \(also postgres\[0\]\)/],
+    ['credentials in a URL', `${VALID}http:\n  - { name: api, url: "https://admin:pw@h/" }\n`, /credentials-in-a-URL.yaml:10: http\[0\]\.url: credentials in a URL are refused/],
   ])('%s', ([name, text, message]) => {
     const file = profileFile(`${(name as string).replace(/ /g, '-')}.yaml`, text as string);
     const error = loadError(file);

@@ -15,3 +15,13 @@ test('values too short to be secrets are not registered (they would mask ordinar
   registerSecret('ab');
   expect(redact('ab cd')).toBe('ab cd');
 });
+
+test('a secret with quotes, ampersands and backslashes is masked in JSON, inspect and XML forms too', () => {
+  const secret = `it's&<"x\\y`;
+  registerSecret(secret);
+  const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  for (const form of [secret, JSON.stringify(secret), `'${secret.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`, xml(secret), xml(JSON.stringify(secret))]) {
+    expect(redact(`before ${form} after`), form).not.toContain('s&');
+    expect(redact(`before ${form} after`)).toContain('[redacted]');
+  }
+});

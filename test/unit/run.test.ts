@@ -19,10 +19,14 @@ test('a missing program exits 127 like bats reports it', async () => {
   expect(result.cause).toBeDefined();
 });
 
-test('a timeout is reported, not hung on', async () => {
+test('a timeout is reported, not hung on; the kill shows as 128+SIGTERM', async () => {
   const result = await run('sleep', ['5'], { timeoutMs: 200 });
   expect(result.timedOut).toBe(true);
-  expect(result.exitCode).not.toBe(0);
+  expect(result.exitCode).toBe(143);
+});
+
+test('a program killed by a signal is not reported as "not found"', async () => {
+  expect((await run('sh', ['-c', 'kill -9 $$'])).exitCode).toBe(137);
 });
 
 test('check: true throws a RunError naming the command and its stderr', async () => {

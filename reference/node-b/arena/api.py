@@ -39,17 +39,21 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, {"error": "not found", "path": self.path})
 
 
-def serve_tls(port: int) -> None:
+def tls_server(port: int) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain("/etc/arena/tls.crt", "/etc/arena/tls.key")
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.serve_forever()
+    return server
 
 
 def main() -> None:
-    threading.Thread(target=serve_tls, args=(int(os.environ.get("ARENA_TLS_PORT", "8443")),), daemon=True).start()
-    ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("ARENA_HTTP_PORT", "8080"))), Handler).serve_forever()
+    plain = ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("ARENA_HTTP_PORT", "8080"))), Handler)
+    secure = tls_server(int(os.environ.get("ARENA_TLS_PORT", "8443")))
+    threading.Thread(target=secure.serve_forever, daemon=True).start()
+    # Both sockets are bound: only now may anyone (the stack's wait strategy) treat the node as up.
+    print(f"[node-b] ready (mutant: {mutant.ACTIVE or 'none'})", flush=True)
+    plain.serve_forever()
 
 
 if __name__ == "__main__":
