@@ -25,3 +25,12 @@ test('a secret with quotes, ampersands and backslashes is masked in JSON, inspec
     expect(redact(`before ${form} after`)).toContain('[redacted]');
   }
 });
+
+test('redactTerminal masks what a process prints (Vitest reporter output in developer runs)', async () => {
+  const { execa } = await import('execa');
+  const script = `const m = await import('./helpers/redact.ts'); m.registerSecret('term1nal-secret'); m.redactTerminal();
+    console.log('stdout term1nal-secret'); console.error('stderr term1nal-secret'); process.stdout.write(Buffer.from('buffer term1nal-secret\\n'));`;
+  const { stdout, stderr } = await execa(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url) });
+  expect(stdout).toBe('stdout [redacted]\nbuffer [redacted]');
+  expect(stderr).toBe('stderr [redacted]');
+});
