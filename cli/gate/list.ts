@@ -20,7 +20,8 @@ export async function listCriteria(selection: Selection): Promise<{ criteria: Li
     ...(selection.grep ? { testNamePattern: selection.grep } : {}),
   }, {}, { stdout: sink, stderr: sink }));
   try {
-    const { testModules } = await vitest.collect(suiteFilters(selection));
+    // Specs generate criteria from the profile, so they are collected by running their top level, not parsed.
+    const { testModules } = await vitest.collect(suiteFilters(selection), { staticParse: false });
     const criteria: ListedCriterion[] = [];
     const errors: string[] = [];
     const grep = grepPattern(selection.grep);

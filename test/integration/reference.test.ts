@@ -46,6 +46,14 @@ describe('two iterations against the healthy reference stack', () => {
     expect(run.stdout).toMatch(/✓ pass\s+2\/2\s+preflight\/health › api \/healthz reports healthy/);
   });
 
+  test('--list names exactly the criteria the run judged, without starting anything', async () => {
+    const list = await gate(['--list']);
+    expect(list.exitCode, list.all).toBe(0);
+    expect(list.stdout).not.toMatch(/starting reference node B/);
+    const listed = list.stdout.split('\n').filter((l) => l.includes('::'));
+    expect(listed.sort()).toEqual(doc.criteria.map((c) => c.id).sort());
+  });
+
   test('nothing is left behind', async () => {
     expect(await fleetgateContainers()).toEqual([]);
   });
