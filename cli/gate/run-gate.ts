@@ -1,6 +1,7 @@
 // The gate: resolve the target, run N iterations, classify, write every report, clean up — even when
-// interrupted (SIGINT/SIGTERM/--timeout → partial reports, exit 3).
+// stopped early (abort.ts: SIGINT/SIGTERM/--timeout → partial reports, exit 3).
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { RunAbort } from './abort.ts';
 import type { GateOptions } from '../options.ts';
 import type { Role } from '../../helpers/roles.ts';
 import { Progress } from '../report/progress.ts';
@@ -10,9 +11,6 @@ import { runIteration, type RunningIteration, type Selection } from './iteration
 import { listCriteria } from './list.ts';
 import { userTarget, referenceTarget, placeholderReferenceTarget, REFERENCE_ROLE, type Target } from './target.ts';
 import type { IterationResult } from './types.ts';
-
-const ABORT_GRACE_MS = 10_000;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 function selectedRole(requested: Role | undefined, target: Target): Role {
   const role = target.profile.role as Role;
@@ -24,28 +22,10 @@ function selectedRole(requested: Role | undefined, target: Target): Role {
 
 export async function runGate(options: GateOptions, id: string, progress: Progress): Promise<number> {
   const startedAt = new Date();
-  let aborted: string | null = null;
+  const stop = new RunAbort((line) => progress.log(line), options.timeoutSeconds);
+  const uninstall = stop.install();
   let current: RunningIteration | undefined;
-  let running = '';
-  let onAbort: () => void = () => undefined;
-  const abortSignalled = new Promise<void>((resolve) => (onAbort = resolve));
-  const abort = (reason: string): void => {
-    if (aborted) {
-      // A second signal means "now": skip cleanup; the next run reaps what this one leaves (reapOrphans).
-      progress.log(`${reason} again: exiting at once`);
-      process.exit(EXIT.aborted);
-    }
-    // Name what was running: on a timeout that is usually the criterion that hangs.
-    aborted = running ? `${reason} while running ${running}` : reason;
-    progress.log(`${aborted}: stopping; partial reports will be written and everything started is removed`);
-    onAbort();
-    void current?.cancel();
-  };
-  const onSigint = (): void => abort('SIGINT');
-  const onSigterm = (): void => abort('SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  const timer = options.timeoutSeconds ? setTimeout(() => abort(`timeout after ${options.timeoutSeconds} s`), options.timeoutSeconds * 1000) : undefined;
+  stop.onAbort(() => void current?.cancel());
 
   let target: Target | undefined;
   try {
@@ -68,18 +48,17 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     progress.log(`fleetgate: ${node} (${selection.role}), suites ${selection.suites.join(', ')}, ${options.iterations} iteration(s)`);
     const junitRun = { runId: id, node, role: selection.role, iterations: options.iterations, startedAt: startedAt.toISOString() };
     const iterations: IterationResult[] = [];
-    for (let i = 1; i <= options.iterations && !aborted; i++) {
+    for (let i = 1; i <= options.iterations && !stop.reason; i++) {
       progress.iterationStart(i, options.iterations);
       current = runIteration(i, selection, {
         onCriterionStart: (title) => {
-          running = title;
+          stop.running = title;
           progress.criterionStart(title);
         },
         onCriterionEnd: (run) => progress.criterionEnd(run),
       });
-      // A criterion that ignores cancellation must not hold the reports hostage: give it a grace period.
-      const result = await Promise.race([current.result, abortSignalled.then(() => sleep(ABORT_GRACE_MS)).then(() => null)]);
-      if (!result || result.aborted || aborted) break;
+      const result = await Promise.race([current.result, stop.graceOver]);
+      if (!result || result.aborted || stop.reason) break;
       iterations.push(result);
       for (const e of result.errors) progress.log(`  ! iteration ${i}: ${e.type}: ${e.message}\n${indent(e.detail.split('\n').slice(0, 8).join('\n'))}`);
       writeIterationReport(options.out, iterations, junitRun);
@@ -87,6 +66,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     }
 
     const verdicts = classify(iterations);
+    const aborted = stop.reason;
     if (!aborted && verdicts.length === 0) {
       throw new UsageError(`no criteria selected for role ${selection.role}, suites ${selection.suites.join(', ')}${selection.grep ? `, --grep "${selection.grep}"` : ''} (see --list)`);
     }
@@ -100,10 +80,8 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     progress.log(`reports: ${options.out}`);
     return exitCode;
   } finally {
-    if (timer) clearTimeout(timer);
     await target?.release();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    uninstall();
   }
 }
 
