@@ -64,15 +64,16 @@ async function main(): Promise<number> {
     }
   }
 
-  // The matrix: criterion × mutant, K = killed (not pass), . = survived.
+  // The matrix: criterion × mutant. K = killed (broken or flaky), B = killed as blocked, . = survived.
   const header = runs.map((_, i) => String(i + 1).padStart(2)).join(' ');
   const lines = ['', `${'criterion'.padEnd(70)} ${header}`];
   for (const id of criteria) {
-    const cells = runs.map((run) => (killedBy(run, id) ? ' K' : ' .')).join(' ');
+    const cells = runs.map((run) => (!killedBy(run, id) ? ' .' : run.verdicts.get(id) === 'blocked' ? ' B' : ' K')).join(' ');
     lines.push(`${(id.length > 70 ? `${id.slice(0, 69)}…` : id).padEnd(70)} ${cells}`);
     if (!runs.some((run) => killedBy(run, id)) && !only.length) problems.push(`criterion never fails under any mutant: ${id}`);
   }
-  lines.push('', ...runs.map((run, i) => `${String(i + 1).padStart(2)} = ${run.name}: ${mutants[i]!.defect}`));
+  lines.push('', 'K = killed (broken or flaky), B = killed as blocked (a precondition failed), . = survived', '');
+  lines.push(...runs.map((run, i) => `${String(i + 1).padStart(2)} = ${run.name}: ${mutants[i]!.defect}`));
   for (const line of lines) log(line);
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
   writeFileSync(join(ROOT, 'reports', 'mutants.txt'), `${lines.join('\n')}\n`);
@@ -82,7 +83,9 @@ async function main(): Promise<number> {
     for (const p of problems) log(`✗ ${p}`);
     return 1;
   }
-  log(`✓ healthy stack green; every mutant killed; every criterion fails under at least one mutant`);
+  log(only.length
+    ? `✓ healthy stack green; ${mutants.map((m) => m.name).join(', ')} killed (a subset: run without names to check every criterion)`
+    : '✓ healthy stack green; every mutant killed; every criterion fails under at least one mutant');
   return 0;
 }
 
