@@ -2,8 +2,8 @@ import { test, expect, currentProfile } from '../../helpers/index.ts';
 
 const { config, role } = currentProfile();
 
-test.runIf(config)(`the node configuration validates for role ${role}`, async ({ node, evidence }) => {
-  const [command, ...args] = config!.validate;
+test.for(config ? [{ ...config, role }] : [])('the node configuration validates for role $role', async ({ validate }, { node, evidence }) => {
+  const [command, ...args] = validate;
   const result = await node.run(command!, args);
   await evidence('validator output', result.json ?? result.stdout);
   expect(result).toSucceed();
