@@ -1,5 +1,6 @@
 // The gate against the embedded reference stack (node B in Docker, built locally), end to end.
-import { readlinkSync, readFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { stripVTControlCharacters } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,11 +11,18 @@ import { gate, outDir, results, criterion, xmllint, xpath, fleetgateContainers, 
 
 afterAll(removeOutDirs);
 
+/** The generated and compiled profiles a run writes to the temp directory. */
+function gateTempFiles(): string[] {
+  return readdirSync(tmpdir()).filter((f) => /^fleetgate-(profile|compiled)-/.test(f)).sort();
+}
+
 describe('two iterations against the healthy reference stack', () => {
   let run: Result<{ reject: false; all: true }>;
   let out: string;
   let doc: ResultsDocument;
+  let tempBefore: string[];
   beforeAll(async () => {
+    tempBefore = gateTempFiles();
     run = await gate(['--iterations', '2']);
     out = join(ROOT, 'reports', readlinkSync(join(ROOT, 'reports/latest')));
     doc = results(out);
@@ -54,8 +62,9 @@ describe('two iterations against the healthy reference stack', () => {
     expect(listed.sort()).toEqual(doc.criteria.map((c) => c.id).sort());
   });
 
-  test('nothing is left behind', async () => {
+  test('nothing is left behind: no container, no temporary profile', async () => {
     expect(await fleetgateContainers()).toEqual([]);
+    expect(gateTempFiles()).toEqual(tempBefore);
   });
 });
 
