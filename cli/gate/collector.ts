@@ -84,10 +84,8 @@ export class CriterionCollector implements Reporter {
   onTestModuleEnd(module: TestModule): void {
     const errorsOf = new Map<TestModule | TestSuite, ReadonlyArray<ErrorLike>>();
     for (const scope of [module, ...module.children.allSuites()]) if (scope.errors().length) errorsOf.set(scope, scope.errors());
-    const tests = [...module.children.allTests()];
-    if (tests.length === 0 && errorsOf.has(module)) return this.#fileFailed(module, errorsOf.get(module)!);
     const ids = new Map<string, number>();
-    for (const test of tests) {
+    for (const test of module.children.allTests()) {
       const run = this.#byTest.get(test.id);
       if (!run) continue;
       // Without this, a broken setup would leave its tests "skipped" and the gate green.
@@ -103,6 +101,8 @@ export class CriterionCollector implements Reporter {
       this.runs.push(run);
       this.#events.onCriterionEnd?.(run);
     }
+    // The file failed and none of its tests ran to a result: one criterion stands for the file.
+    if (errorsOf.has(module) && ids.size === 0) this.#fileFailed(module, errorsOf.get(module)!);
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
@@ -111,7 +111,7 @@ export class CriterionCollector implements Reporter {
   }
 
   #fileFailed(module: TestModule, errors: ReadonlyArray<ErrorLike>): void {
-    // The file could not load (syntax error, profile error at collection): one criterion stands for it.
+    // E.g. a syntax error, or a throw at the top level while collecting.
     const where = whereIs(this.#options.suitesDir, module.moduleId);
     const run: CriterionRun = {
       id: criterionId(where, '(file loads)'), ...where, title: '(file loads)', tags: [], outcome: outcomeOf(errors),

@@ -77,6 +77,15 @@ describe('four iterations over fixture criteria', () => {
   });
 });
 
+test('a file that throws while loading is one broken criterion, not silently nothing', async () => {
+  const out = outDir();
+  const run = await gate([...fixtureArgs, '--suite', 'loading', '--iterations', '1', '--out', out], env);
+  expect(run.exitCode, run.all).toBe(1);
+  expect(results(out).criteria.map((c) => [c.id, c.verdict, c.lastError])).toEqual([
+    ['loading/late-throw.spec.ts::(file loads)', 'broken', 'top-level code exploded after a test was defined'],
+  ]);
+});
+
 describe('selection and refusal', () => {
   test('--list shows destructive criteria as refused and runs nothing', async () => {
     const out = outDir();
