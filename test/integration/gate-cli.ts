@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
+import { XSD } from '../junit-schema.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-// A copy of ../shared/junit/junit-10.xsd (MIT, header kept): a fresh clone has no ../shared.
-export const XSD = resolve(ROOT, 'test/fixtures/junit-10.xsd');
 export const FIXTURES = resolve(ROOT, 'test/fixtures');
 
 const made: string[] = [];

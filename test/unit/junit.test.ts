@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { execa } from 'execa';
 import { classify } from '../../cli/gate/classify.ts';
+import { XSD, XSD_COPY } from '../junit-schema.ts';
 import { mergedJunit, iterationJunit } from '../../cli/report/junit.ts';
 import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/types.ts';
 
-const XSD = resolve(import.meta.dirname, '../fixtures/junit-10.xsd');
+
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-junit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z' };
@@ -74,4 +75,9 @@ test('per-iteration files are valid and carry that iteration only', async () => 
 
 test('output is byte-stable for the same results', () => {
   expect(mergedJunit(classify(iterations), RUN, 4321)).toBe(mergedJunit(classify([...iterations]), RUN, 4321));
+});
+
+test('the schema copy in fixtures/ is the shared one, byte for byte', () => {
+  expect(readFileSync(XSD_COPY, 'utf8')).toBe(readFileSync(XSD, 'utf8'));
+  expect(readFileSync(XSD_COPY, 'utf8')).toContain('<xs:element name="flakyFailure" type="rerunType"/>');
 });
