@@ -83,8 +83,6 @@ export const profileSchema = z.strictObject({
 
 export type Profile = z.output<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
-export type HttpEndpoint = Profile['http'][number];
 export type PostgresTarget = Profile['postgres'][number];
 export type RedisTarget = Profile['redis'][number];
-export type BinaryRequirement = Profile['binaries'][number];
 export type Transport = Profile['transport'];
