@@ -33,6 +33,34 @@ function refusal(what: string, error: unknown): Error {
     : new Error(`${what} refused the connection: ${firstLine(error)}`, { cause: error });
 }
 
+interface Connector<T, C extends { on(event: 'error', fn: () => void): unknown }> {
+  open(target: T): Promise<C>;
+  describe(target: T): string;
+  connect(client: C): Promise<unknown>;
+  close(client: C): Promise<unknown>;
+}
+
+/** A connect function for the test; every client it made is closed after the test. */
+async function withConnections<T, C extends { on(event: 'error', fn: () => void): unknown }>(
+  use: (connect: (target: T) => Promise<C>) => Promise<void>,
+  connector: Connector<T, C>,
+): Promise<void> {
+  const opened: C[] = [];
+  await use(async (target) => {
+    const client = await connector.open(target);
+    client.on('error', () => undefined); // a dropped connection fails the command that uses it
+    try {
+      await connector.connect(client);
+    } catch (error) {
+      await connector.close(client);
+      throw refusal(connector.describe(target), error);
+    }
+    opened.push(client);
+    return client;
+  });
+  await Promise.all(opened.map((c) => connector.close(c)));
+}
+
 export const test = base.extend<FleetgateFixtures>({
   // eslint-disable-next-line no-empty-pattern -- Vitest reads fixture dependencies from the destructuring
   profile: async ({}, use) => use(currentProfile()),
@@ -40,36 +68,16 @@ export const test = base.extend<FleetgateFixtures>({
   evidence: async ({ annotate }, use) => use(evidenceRecorder(annotate)),
   // eslint-disable-next-line no-empty-pattern
   connectPostgres: async ({}, use) => {
-    const opened: pg.Client[] = [];
-    await use(async (db) => {
-      const client = await postgresClient(db);
-      client.on('error', () => undefined); // a dropped connection fails the query that uses it
-      try {
-        await client.connect();
-      } catch (error) {
-        await client.end().catch(() => undefined);
-        throw refusal(describePostgres(db), error);
-      }
-      opened.push(client);
-      return client;
+    await withConnections(use, {
+      open: postgresClient, describe: describePostgres,
+      connect: (c) => c.connect(), close: (c) => c.end().catch(() => undefined),
     });
-    await Promise.all(opened.map((c) => c.end().catch(() => undefined)));
   },
   // eslint-disable-next-line no-empty-pattern
   connectRedis: async ({}, use) => {
-    const opened: Redis[] = [];
-    await use(async (target) => {
-      const client = await redisClient(target);
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-      } catch (error) {
-        client.disconnect();
-        throw refusal(describeRedis(target), error);
-      }
-      opened.push(client);
-      return client;
+    await withConnections(use, {
+      open: redisClient, describe: describeRedis,
+      connect: (c) => c.connect(), close: async (c) => c.disconnect(),
     });
-    for (const client of opened) client.disconnect();
   },
 });

@@ -1,13 +1,11 @@
 // The reference stack "arena", started for a run: today node B (control-plane). Builder → Started*.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { hostname } from 'node:os';
 import { execa } from 'execa';
 import { GenericContainer, PullPolicy, Wait, type StartedTestContainer } from 'testcontainers';
 import type { ProfileInput } from '../helpers/profile/schema.ts';
 import { registerSecret } from '../helpers/redact.ts';
+import { writeTempProfile, type TempProfile } from '../helpers/profile/temp-file.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { findMutant, MUTANTS } from './mutants.ts';
 import { nodeBProfile } from './profiles/node-b.ts';
@@ -79,7 +77,7 @@ export class StartedArenaStack implements AsyncDisposable {
   readonly nodeB: StartedTestContainer;
   readonly runId: string;
   readonly #secrets: Record<string, string>;
-  #profileDir: string | undefined;
+  #profileFile: TempProfile | undefined;
 
   constructor(nodeB: StartedTestContainer, secrets: Record<string, string>, runId: string) {
     this.nodeB = nodeB;
@@ -104,14 +102,12 @@ export class StartedArenaStack implements AsyncDisposable {
 
   /** Write the profile to a private temp file; removed by stop(). */
   writeProfile(): string {
-    this.#profileDir ??= mkdtempSync(join(tmpdir(), 'fleetgate-profile-'));
-    const file = join(this.#profileDir, 'arena-b.yaml');
-    writeFileSync(file, `# generated for run ${this.runId}\n${stringify(this.profile())}`, { mode: 0o600 });
-    return file;
+    this.#profileFile ??= writeTempProfile(this.profile(), `generated for run ${this.runId}`);
+    return this.#profileFile.file;
   }
 
   async stop(): Promise<void> {
-    if (this.#profileDir) rmSync(this.#profileDir, { recursive: true, force: true });
+    this.#profileFile?.remove();
     await removeRun(this.runId);
   }
 

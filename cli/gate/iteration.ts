@@ -1,19 +1,9 @@
 // One iteration = one fresh Vitest instance over the selected specs, in this process.
 import { Writable } from 'node:stream';
-import { createVitest, type Vitest } from 'vitest/node';
-import { keepingOurSignalHandlers } from './own-signals.ts';
-import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
-import type { Role } from '../../helpers/roles.ts';
+import type { Vitest } from 'vitest/node';
+import { gateVitest, suiteFilters, type Selection } from './vitest-instance.ts';
 import { CriterionCollector, RUN_ERRORS_ID, runErrorsCriterion, type CollectorEvents, toCriterionError } from './collector.ts';
 import type { CriterionError, IterationResult } from './types.ts';
-
-export interface Selection {
-  role: Role;
-  suitesDir: string;
-  suites: readonly string[];
-  grep?: string;
-  allowDestructive: boolean;
-}
 
 export const ITERATION_ENV = 'FLEETGATE_ITERATION';
 
@@ -24,29 +14,6 @@ class Captured extends Writable {
     this.text += chunk.toString();
     done();
   }
-}
-
-export async function createIterationVitest(selection: Selection, collector: CriterionCollector, output: Captured): Promise<Vitest> {
-  return keepingOurSignalHandlers(() => createVitest(
-    'test',
-    {
-      config: false,
-      root: ROOT,
-      watch: false,
-      projects: roleProjects({ roles: [selection.role], suitesDir: selection.suitesDir, referenceSetup: false }),
-      reporters: [collector],
-      tags: TAGS,
-      ...(selection.allowDestructive ? {} : { tagsFilter: ['!destructive'] }),
-      ...(selection.grep ? { testNamePattern: selection.grep } : {}),
-      passWithNoTests: true,
-    },
-    {},
-    { stdout: output, stderr: output },
-  ));
-}
-
-export function suiteFilters(selection: Selection): string[] {
-  return selection.suites.map((suite) => `${selection.suitesDir}/${suite}/`);
 }
 
 export interface RunningIteration {
@@ -65,7 +32,7 @@ export function runIteration(index: number, selection: Selection, events: Collec
     process.env[ITERATION_ENV] = String(index);
     const errors: CriterionError[] = [];
     try {
-      vitest = await createIterationVitest(selection, collector, output);
+      vitest = await gateVitest(selection, { reporters: [collector], output, refuseDestructive: true });
       if (!cancelled) await vitest.start(suiteFilters(selection));
     } catch (error) {
       errors.push(toCriterionError(error as Error));

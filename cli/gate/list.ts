@@ -1,9 +1,6 @@
 // --list: which criteria the selection would run, collected without running any of them.
-import { createVitest } from 'vitest/node';
-import { keepingOurSignalHandlers } from './own-signals.ts';
 import { Writable } from 'node:stream';
-import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
-import { suiteFilters, type Selection } from './iteration.ts';
+import { gateVitest, suiteFilters, type Selection } from './vitest-instance.ts';
 import { criterionId, grepPattern, matchesGrep, whereIs } from './criterion-id.ts';
 
 export interface ListedCriterion {
@@ -14,11 +11,7 @@ export interface ListedCriterion {
 
 export async function listCriteria(selection: Selection): Promise<{ criteria: ListedCriterion[]; errors: string[] }> {
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  const vitest = await keepingOurSignalHandlers(() => createVitest('test', {
-    config: false, root: ROOT, watch: false, passWithNoTests: true, reporters: [], tags: TAGS,
-    projects: roleProjects({ roles: [selection.role], suitesDir: selection.suitesDir, referenceSetup: false }),
-    ...(selection.grep ? { testNamePattern: selection.grep } : {}),
-  }, {}, { stdout: sink, stderr: sink }));
+  const vitest = await gateVitest(selection, { reporters: [], output: sink, refuseDestructive: false });
   try {
     // Specs generate criteria from the profile, so they are collected by running their top level, not parsed.
     const { testModules } = await vitest.collect(suiteFilters(selection), { staticParse: false });

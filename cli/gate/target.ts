@@ -1,9 +1,7 @@
 // What the gate runs against: a profile the user gave, or the embedded reference stack started for the run.
 // Either way the profile is validated once here and handed to the workers in compiled form.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { resolve } from 'node:path';
+import { writeTempProfile } from '../../helpers/profile/temp-file.ts';
 import { ProfileError } from '../../helpers/profile/load.ts';
 import { compileProfile } from '../../helpers/profile/compile.ts';
 import type { Profile } from '../../helpers/profile/schema.ts';
@@ -59,11 +57,9 @@ export async function referenceTarget(runId: string, log: (line: string) => void
 
 /** For --list without a profile: node B's profile shape, nothing started, placeholder secrets. */
 export function placeholderReferenceTarget(): Target {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-profile-'));
-  const file = join(dir, 'arena-b.yaml');
   process.env.ARENA_DB_PASSWORD ??= 'not-started';
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
-  writeFileSync(file, stringify(nodeBProfile({ container: 'arena-b (not started)', host: '127.0.0.1', ports })));
-  return compile(file, async () => rmSync(dir, { recursive: true, force: true }));
+  const temp = writeTempProfile(nodeBProfile({ container: 'arena-b (not started)', host: '127.0.0.1', ports }), 'node B, not started (--list)');
+  return compile(temp.file, async () => temp.remove());
 }
