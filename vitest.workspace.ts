@@ -38,6 +38,8 @@ export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlin
       isolate: false,
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      // Shortened values in assertion messages would carry the first characters of a secret past redaction.
+      chaiConfig: { truncateThreshold: 0 },
     },
   }));
 }

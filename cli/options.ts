@@ -1,6 +1,6 @@
 // The gate's options: one typed table, defaults, and the checks that turn bad input into exit 2.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { resolve, join, relative } from 'node:path';
 import { ROOT, DEFAULT_SUITES_DIR, SUITES } from '../vitest.workspace.ts';
 import { ROLES, type Role } from '../helpers/roles.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
@@ -89,4 +89,9 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
     suitesDir,
     ...(raw.timeout === undefined ? {} : { timeoutSeconds: positiveInt(raw.timeout, '--timeout') }),
   };
+}
+
+/** The suites folder as reports name it: `suites` for fleetgate's own, else as seen from where the gate runs. */
+export function suitesPath(suitesDir: string, cwd = process.cwd()): string {
+  return suitesDir === DEFAULT_SUITES_DIR ? 'suites' : relative(cwd, suitesDir) || '.';
 }

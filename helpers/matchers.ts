@@ -4,6 +4,7 @@ import type { ProbeResult, HttpReply } from './probes/index.ts';
 import type { RunResult } from './run.ts';
 import { tail } from './run.ts';
 import { compareVersions } from './node-facts.ts';
+import { clip } from './redact.ts';
 
 interface FleetgateMatchers<R = unknown> {
   /** A probe that worked and took at most `ms`. */
@@ -39,7 +40,7 @@ expect.extend({
       pass: got === status,
       message: () => got === undefined
         ? `${received.target} did not answer: ${received.detail}`
-        : `${received.target} answered HTTP ${got}, expected ${status}: ${received.value!.body.slice(0, 160)}`,
+        : `${received.target} answered HTTP ${got}, expected ${status}: ${clip(received.value!.body, 160)}`,
       actual: got,
       expected: status,
     };

@@ -25,11 +25,16 @@ export interface DiskFacts {
 
 export async function diskFree(node: TargetNode, path: string): Promise<DiskFacts> {
   const result = await node.run('df', ['-Pk', path], { check: true });
-  const fields = result.lines.at(-1)?.trim().split(/\s+/) ?? [];
+  return parseDf(result.stdout, path);
+}
+
+/** `df -Pk PATH` output → headroom; refuses output it cannot read rather than reporting 0 %. */
+export function parseDf(stdout: string, path: string): DiskFacts {
+  const fields = stdout.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
   const total = Number(fields[1]);
   const available = Number(fields[3]);
-  if (!Number.isFinite(total) || !Number.isFinite(available) || total <= 0) {
-    throw new Error(`cannot read df output for ${path}: ${result.stdout}`);
+  if (fields.length < 4 || !Number.isFinite(total) || !Number.isFinite(available) || total <= 0) {
+    throw new Error(`cannot read df output for ${path}: ${stdout}`);
   }
   return {
     path,
@@ -55,6 +60,13 @@ const MEMORY_SCRIPT = [
 /** Memory a new process could still get: the tighter of the cgroup limit and the kernel's MemAvailable. */
 export async function memoryAvailable(node: TargetNode): Promise<MemoryFacts> {
   const { stdout } = await node.sh(MEMORY_SCRIPT, { check: true });
+  const facts = parseMemory(stdout);
+  if (!facts) throw new Error(`cannot read available memory on ${node.name}`);
+  return facts;
+}
+
+/** The output of MEMORY_SCRIPT → the binding figure; undefined when nothing in it could be read. */
+export function parseMemory(stdout: string): MemoryFacts | undefined {
   const read = (pattern: RegExp): number | undefined => {
     const m = pattern.exec(stdout);
     return m && /^\d+$/.test(m[1]!) ? Number(m[1]) : undefined;
@@ -73,7 +85,5 @@ export async function memoryAvailable(node: TargetNode): Promise<MemoryFacts> {
       candidates.push({ availableMiB: Math.floor((limit - Math.max(0, usage - inactive)) / 2 ** 20), source });
     }
   }
-  const tightest = candidates.sort((a, b) => a.availableMiB - b.availableMiB)[0];
-  if (!tightest) throw new Error(`cannot read available memory on ${node.name}`);
-  return tightest;
+  return candidates.sort((a, b) => a.availableMiB - b.availableMiB)[0];
 }

@@ -49,14 +49,17 @@ export class ArenaStack {
   async start(): Promise<StartedArenaStack> {
     await reapOrphans(this.#log);
     const { nodeB: image } = await ensureReferenceImages(this.#log);
+    // Secrets the profile refers to are exported to the gate; the session secret only goes into the node.
+    // Every one is kept out of output, also those no profile field names.
     const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
-    Object.values(secrets).forEach(registerSecret);
+    const sessionSecret = secret() + secret();
+    [...Object.values(secrets), sessionSecret].forEach(registerSecret);
     const name = `fleetgate-arena-b-${this.#runId}`;
     this.#log(`starting reference node B (${name}${this.#mutant ? `, mutant ${this.#mutant}` : ''})`);
     const container = new GenericContainer(image)
       .withName(name)
       .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: 'arena-b', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
-      .withEnvironment({ ...secrets, ARENA_SESSION_SECRET: secret() + secret(), ARENA_MUTANT: this.#mutant ?? '' })
+      .withEnvironment({ ...secrets, ARENA_SESSION_SECRET: sessionSecret, ARENA_MUTANT: this.#mutant ?? '' })
       .withExposedPorts(8080, 8443, 5432, 6379)
       .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
       .withResourcesQuota({ memory: 1 })

@@ -8,6 +8,8 @@ import { criterionId, grepPattern, matchesGrep, whereIs } from './criterion-id.t
 import type { CriterionError, CriterionRun, Outcome } from './types.ts';
 
 export const RUN_ERRORS_ID = '(run)::no unhandled errors';
+/** The pseudo criterion standing for a spec file that failed to load. */
+export const FILE_LOADS = '(file loads)';
 
 export interface CollectorEvents {
   onCriterionStart?(title: string): void;
@@ -27,10 +29,17 @@ interface ErrorLike {
   diff?: string;
 }
 
+/** A stack frame inside Vitest, a dependency or Node itself: noise next to the spec's own frames. */
+const FOREIGN_FRAME = /^\s*at .*(\/node_modules\/|\(node:|\bnode:internal)/;
+
+export function ownFrames(stack: string): string {
+  return stack.split('\n').filter((line) => !FOREIGN_FRAME.test(line)).join('\n');
+}
+
 export function toCriterionError(error: ErrorLike | SerializedError): CriterionError {
   const e = error as ErrorLike;
   const message = redact(String(e.message ?? e.name ?? 'unknown error')).split('\n').find((l) => l.trim()) ?? 'unknown error';
-  const detail = redact([e.stack ?? e.message ?? '', e.diff ?? ''].filter(Boolean).join('\n\n'));
+  const detail = redact([ownFrames(e.stack ?? e.message ?? ''), e.diff ?? ''].filter(Boolean).join('\n\n'));
   return { type: e.name ?? 'Error', message: message.trim(), detail };
 }
 
@@ -114,7 +123,7 @@ export class CriterionCollector implements Reporter {
     // E.g. a syntax error, or a throw at the top level while collecting.
     const where = whereIs(this.#options.suitesDir, module.moduleId);
     const run: CriterionRun = {
-      id: criterionId(where, '(file loads)'), ...where, title: '(file loads)', tags: [], outcome: outcomeOf(errors),
+      id: criterionId(where, FILE_LOADS), ...where, title: FILE_LOADS, tags: [], outcome: outcomeOf(errors),
       durationMs: 0, error: toCriterionError(errors[0]!), evidence: [],
     };
     this.runs.push(run);
@@ -133,6 +142,8 @@ export class CriterionCollector implements Reporter {
     const result = test.result();
     const errors = result.state === 'failed' ? result.errors : [];
     const outcome: Outcome = result.state === 'passed' ? 'pass' : result.state === 'failed' ? outcomeOf(errors) : 'skip';
+    // A pass after `retry` keeps the errors of the attempts that failed: they make the criterion flaky.
+    const attempts = result.state === 'passed' ? (result.errors ?? []).map(toCriterionError) : [];
     const firstReal = errors.find((e) => e.name !== BLOCKED_ERROR_NAME) ?? errors[0];
     const error = firstReal ? toCriterionError(firstReal) : undefined;
     const printed = this.#console.get(test.id);
@@ -147,6 +158,7 @@ export class CriterionCollector implements Reporter {
       outcome,
       durationMs: Math.round(test.diagnostic()?.duration ?? 0),
       ...(error ? { error } : {}),
+      ...(attempts.length ? { attempts } : {}),
       ...(note ? { error: { type: 'Skipped', message: redact(note), detail: '' } } : {}),
       evidence: test.annotations().filter((a) => a.type === EVIDENCE_TYPE).map((a) => splitEvidence(redact(a.message))),
     };

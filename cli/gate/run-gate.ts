@@ -2,7 +2,7 @@
 // stopped early (abort.ts: SIGINT/SIGTERM/--timeout → partial reports, exit 3).
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { RunAbort } from './abort.ts';
-import type { GateOptions } from '../options.ts';
+import { suitesPath, type GateOptions } from '../options.ts';
 import type { Role } from '../../helpers/roles.ts';
 import { Progress } from '../report/progress.ts';
 import { writeFinalReports, writeIterationReport, linkLatest } from '../report/write.ts';
@@ -12,6 +12,7 @@ import type { Selection } from './vitest-instance.ts';
 import { listCriteria } from './list.ts';
 import { userTarget, referenceTarget, placeholderReferenceTarget, REFERENCE_ROLE, type Target } from './target.ts';
 import type { IterationResult } from './types.ts';
+import { beginRedaction } from '../../helpers/redact.ts';
 
 function selectedRole(requested: Role | undefined, target: Target): Role {
   const role = target.profile.role as Role;
@@ -23,6 +24,8 @@ function selectedRole(requested: Role | undefined, target: Target): Role {
 
 export async function runGate(options: GateOptions, id: string, progress: Progress): Promise<number> {
   const startedAt = new Date();
+  // Secrets registered from here on belong to this run only.
+  beginRedaction();
   const stop = new RunAbort((line) => progress.log(line), options.timeoutSeconds);
   const uninstall = stop.install();
   let current: RunningIteration | undefined;
@@ -47,7 +50,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
 
     const node = target.profile.node;
     progress.log(`fleetgate: ${node} (${selection.role}), suites ${selection.suites.join(', ')}, ${options.iterations} iteration(s)`);
-    const junitRun = { runId: id, node, role: selection.role, iterations: options.iterations, startedAt: startedAt.toISOString() };
+    const junitRun = { runId: id, node, role: selection.role, iterations: options.iterations, startedAt: startedAt.toISOString(), suitesPath: suitesPath(options.suitesDir) };
     const iterations: IterationResult[] = [];
     for (let i = 1; i <= options.iterations && !stop.reason; i++) {
       progress.iterationStart(i, options.iterations);
@@ -74,7 +77,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     const exitCode = aborted ? EXIT.aborted : gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
     writeFinalReports(options.out, {
       id, node, role: selection.role, iterations: options.iterations, completedIterations: iterations.length,
-      suites: [...selection.suites], startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
+      suites: [...selection.suites], suitesPath: junitRun.suitesPath, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
     }, iterations);
     linkLatest(options.reportsDir, options.out);
     progress.table(verdicts);

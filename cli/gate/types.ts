@@ -30,6 +30,8 @@ export interface CriterionRun {
   outcome: Outcome;
   durationMs: number;
   error?: CriterionError;
+  /** Failed attempts before the final one (a spec with `retry`): a pass that needed them is flaky. */
+  attempts?: CriterionError[];
   evidence: EvidenceItem[];
 }
 
@@ -60,6 +62,8 @@ export interface CriterionVerdict {
   outcomes: (Outcome | 'missing')[];
   /** Failure or blocking reason per iteration (index = iteration - 1). */
   errors: (CriterionError | null)[];
+  /** Per iteration, the failed attempts a retry recovered from (empty when none). */
+  retried: CriterionError[][];
   lastError: string | null;
   evidence: EvidenceItem[];
 }

@@ -10,6 +10,8 @@ export interface JunitRun {
   role: string;
   iterations: number;
   startedAt: string;
+  /** The suites folder as given to the gate; testsuite file= paths start here. */
+  suitesPath: string;
 }
 
 /** The testcase's state in this document: a verdict (merged file) or one iteration's outcome. */
@@ -21,8 +23,8 @@ interface CaseModel {
   timeMs: number;
   state: Verdict | Outcome;
   error: CriterionError | null;
-  /** merged file: the failed iterations, for <flakyFailure> */
-  failedIterations: { iteration: number; error: CriterionError }[];
+  /** merged file: each failed iteration or retried attempt, for <flakyFailure> */
+  failedIterations: { label: string; error: CriterionError }[];
   summary: string;
   evidence: EvidenceItem[];
 }
@@ -34,8 +36,8 @@ function caseXml(c: CaseModel, run: JunitRun): string {
   const message = c.error?.message ?? '';
   if (c.state === 'flaky') {
     parts.push(element('failure', { type: 'flaky', message: `${c.summary}: ${message}` }, xmlText(c.summary)));
-    for (const { iteration, error } of c.failedIterations) {
-      parts.push(element('flakyFailure', { type: error.type, message: `iteration ${iteration}: ${error.message}` },
+    for (const { label, error } of c.failedIterations) {
+      parts.push(element('flakyFailure', { type: error.type, message: `${label}: ${error.message}` },
         element('stackTrace', {}, xmlText(error.detail || error.message))));
     }
   } else if (FAILURE_STATES.has(c.state)) {
@@ -71,7 +73,7 @@ function documentXml(cases: CaseModel[], run: JunitRun, timeMs: number): string 
       tests: list.length, failures: count(list, isFailure), errors: count(list, isError), skipped: count(list, isSkip),
       time: seconds(list.reduce((t, c) => t + c.timeMs, 0)), timestamp: run.startedAt.replace(/\.\d+Z$/, ''),
       hostname: run.node, id: i, package: `${run.node}.${run.role}`,
-      ...(list[0]!.file ? { file: `suites/${key}` } : {}),
+      ...(list[0]!.file ? { file: `${run.suitesPath}/${key}` } : {}),
     }, element('properties', {}, properties) + list.map((c) => caseXml(c, run)).join(''));
   });
   const header = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -88,7 +90,11 @@ const mean = (values: (number | null)[]): number => {
 
 export function describeCounts(v: CriterionVerdict): string {
   const n = v.outcomes.length;
-  const extra = [v.failed ? `failed ${v.failed}/${n}` : '', v.blocked ? `blocked ${v.blocked}/${n}` : '', v.skipped ? `skipped ${v.skipped}/${n}` : ''].filter(Boolean);
+  const retried = v.retried.filter((a) => a.length > 0).length;
+  const extra = [
+    v.failed ? `failed ${v.failed}/${n}` : '', retried ? `needed a retry in ${retried}/${n}` : '',
+    v.blocked ? `blocked ${v.blocked}/${n}` : '', v.skipped ? `skipped ${v.skipped}/${n}` : '',
+  ].filter(Boolean);
   return `${v.verdict}: passed ${v.passed}/${n}${extra.length ? `, ${extra.join(', ')}` : ''}`;
 }
 
@@ -97,7 +103,10 @@ export function mergedJunit(verdicts: readonly CriterionVerdict[], run: JunitRun
   return documentXml(verdicts.map((v) => ({
     id: v.id, suite: v.suite, file: v.file, title: v.title, timeMs: mean(v.durationsMs), state: v.verdict,
     error: [...v.errors].reverse().find((e) => e !== null) ?? null,
-    failedIterations: v.errors.flatMap((error, i) => (error && (v.outcomes[i] === 'fail' || v.outcomes[i] === 'missing') ? [{ iteration: i + 1, error }] : [])),
+    failedIterations: v.outcomes.flatMap((outcome, i) => [
+      ...v.retried[i]!.map((error, k) => ({ label: `iteration ${i + 1}, attempt ${k + 1}`, error })),
+      ...(v.errors[i] && (outcome === 'fail' || outcome === 'missing') ? [{ label: `iteration ${i + 1}`, error: v.errors[i] }] : []),
+    ]),
     summary: `${describeCounts(v)} · durations ms: ${v.durationsMs.map((d) => d ?? '-').join(', ')}`,
     evidence: v.evidence,
   })), run, timeMs);

@@ -1,7 +1,7 @@
 // Live progress: iteration i/N, counts so far, the criterion running; failures as they happen.
 import { styleText } from 'node:util';
 import type { CriterionRun, CriterionVerdict } from '../gate/types.ts';
-import { redact } from '../../helpers/redact.ts';
+import { clip, redact } from '../../helpers/redact.ts';
 import { MARK, rows, countsLine } from './table.ts';
 
 export type Write = (text: string) => void;
@@ -16,11 +16,17 @@ export class Progress {
   #statusShown = false;
 
   constructor(write: Write, tty: boolean) {
-    this.#write = (text) => write(redact(text));
+    this.#write = write;
     this.#tty = tty;
   }
 
+  /** A free-text line: masked as a whole, since anything may be in it. */
   log(line: string): void {
+    this.#line(redact(line));
+  }
+
+  /** A line built here from structure (ids, counts) and values that are masked one by one. */
+  #line(line: string): void {
     this.#clearStatus();
     this.#write(`${line}\n`);
   }
@@ -29,7 +35,7 @@ export class Progress {
     this.#iteration = index;
     this.#total = total;
     this.#counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
-    if (!this.#tty) this.log(`iteration ${index}/${total} …`);
+    if (!this.#tty) this.#line(`iteration ${index}/${total} …`);
     this.#status();
   }
 
@@ -42,29 +48,29 @@ export class Progress {
     this.#counts[run.outcome]++;
     if (run.outcome === 'fail' || run.outcome === 'blocked') {
       const mark = run.outcome === 'fail' ? styleText('red', '✗') : styleText('yellow', '⊘');
-      this.log(`  ${mark} [${this.#iteration}/${this.#total}] ${run.id} — ${run.error?.message ?? run.outcome}`);
+      this.#line(`  ${mark} [${this.#iteration}/${this.#total}] ${run.id} — ${redact(run.error?.message ?? run.outcome)}`);
     }
     this.#status();
   }
 
   iterationEnd(durationMs: number): void {
     const c = this.#counts;
-    this.log(`iteration ${this.#iteration}/${this.#total}: ${c.pass} passed, ${c.fail} failed, ${c.blocked} blocked, ${c.skip} skipped (${(durationMs / 1000).toFixed(1)} s)`);
+    this.#line(`iteration ${this.#iteration}/${this.#total}: ${c.pass} passed, ${c.fail} failed, ${c.blocked} blocked, ${c.skip} skipped (${(durationMs / 1000).toFixed(1)} s)`);
   }
 
   table(verdicts: readonly CriterionVerdict[]): void {
     const list = rows(verdicts);
     const width = Math.min(90, Math.max(9, ...list.map((r) => r.criterion.length)));
     const colour = { pass: 'green', flaky: 'yellow', broken: 'red', blocked: 'magenta', skipped: 'gray' } as const;
-    this.log('');
-    this.log(`   ${'verdict'.padEnd(8)} ${'runs'.padEnd(5)} ${'criterion'.padEnd(width)}  reason`);
+    this.#line('');
+    this.#line(`   ${'verdict'.padEnd(8)} ${'runs'.padEnd(5)} ${'criterion'.padEnd(width)}  reason`);
     for (const r of list) {
       const criterion = r.criterion.length > width ? `${r.criterion.slice(0, width - 1)}…` : r.criterion.padEnd(width);
       const head = styleText(colour[r.verdict], `${MARK[r.verdict]} ${r.verdict.padEnd(8)}`);
-      this.log(` ${head} ${r.runs.padEnd(5)} ${criterion}  ${r.reason.slice(0, 160)}`);
+      this.#line(` ${head} ${r.runs.padEnd(5)} ${criterion}  ${clip(r.reason, 160)}`);
     }
-    this.log('');
-    this.log(countsLine(verdicts));
+    this.#line('');
+    this.#line(countsLine(verdicts));
   }
 
   #status(): void {

@@ -2,6 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { timed, type ProbeResult } from './result.ts';
+import { clip } from '../redact.ts';
 
 export interface HttpReply {
   status: number;
@@ -42,6 +43,6 @@ function get(url: URL, options: HttpProbeOptions): Promise<HttpReply> {
 export function probeHttp(url: string, options: HttpProbeOptions = {}): Promise<ProbeResult<HttpReply>> {
   return timed(`GET ${url}`, async () => {
     const reply = await get(new URL(url), options);
-    return { detail: `HTTP ${reply.status} ${reply.body.slice(0, 200)}`, value: reply };
+    return { detail: `HTTP ${reply.status} ${clip(reply.body, 200)}`, value: reply };
   });
 }

@@ -10,6 +10,7 @@ afterAll(removeOutDirs);
 
 // Quotes, ampersand and angle bracket: the secret must also be caught once JSON-, inspect- or XML-escaped.
 const SECRET = `sup3r's&<"s3cret-for-tests`;
+const DISTINCTIVE = 's3cret-for-tests';
 const fixtureArgs = ['--profile', join(FIXTURES, 'profiles/local.yaml'), '--suites', join(FIXTURES, 'suites')];
 const env = { FLEETGATE_TEST_SECRET: SECRET };
 
@@ -70,8 +71,9 @@ describe('four iterations over fixture criteria', () => {
   test('the secret from the profile reaches no report and no terminal line, though a spec tried to leak it', () => {
     const files = filesUnder(out);
     expect(files.length).toBeGreaterThanOrEqual(7);
-    for (const { path, text } of files) expect(text.includes(SECRET), path).toBe(false);
-    expect(run.all.includes(SECRET)).toBe(false);
+    // The distinctive part has no character any escaping changes: it shows the secret in every form.
+    for (const { path, text } of files) expect(text.includes(DISTINCTIVE), path).toBe(false);
+    expect(run.all.includes(DISTINCTIVE)).toBe(false);
     expect(criterion(doc, 'leaky criterion').lastError).toContain('[redacted]');
     expect(JSON.stringify(criterion(doc, 'leaky criterion').evidence)).toContain('postgres://none:[redacted]@');
   });
@@ -84,6 +86,32 @@ test('a file that throws while loading is one broken criterion, not silently not
   expect(results(out).criteria.map((c) => [c.id, c.verdict, c.lastError])).toEqual([
     ['loading/late-throw.spec.ts::(file loads)', 'broken', 'top-level code exploded after a test was defined'],
   ]);
+});
+
+describe('three iterations where a file fails to load once and a criterion needs a retry', () => {
+  const out = outDir();
+  let doc: ResultsDocument;
+  beforeAll(async () => {
+    const run = await gate([...fixtureArgs, '--suite', 'intermittent', '--iterations', '3', '--out', out], env);
+    expect(run.exitCode, run.all).toBe(1);
+    doc = results(out);
+  });
+
+  test('a criterion that passed only on a retry is flaky, with the failed attempts as the reason', async () => {
+    expect(criterion(doc, 'criterion that passes on its retry')).toMatchObject({
+      verdict: 'flaky', passed: 3, failed: 0,
+      lastError: expect.stringMatching(/^passed only after a retry in iteration 3: first attempt: expected 1 to be greater than 1/),
+    });
+    const junit = join(out, 'junit.xml');
+    expect(await xpath(junit, "count(//testcase[@name='criterion that passes on its retry']/flakyFailure)")).toBe('3');
+    expect(await xpath(junit, "string(//testcase[@name='criterion that passes on its retry']/flakyFailure[2]/@message)")).toMatch(/^iteration 2, attempt 1: first attempt/);
+  });
+
+  test('a file that fails to load in one iteration of three makes its criteria flaky 2/3, with the real error as the reason', () => {
+    const load = { verdict: 'flaky', passed: 2, failed: 1, outcomes: ['pass', 'fail', 'pass'], lastError: expect.stringMatching(/Unexpected identifier/) };
+    expect(criterion(doc, '(file loads)')).toMatchObject({ ...load, id: 'intermittent/loads-sometimes.spec.ts::(file loads)' });
+    expect(criterion(doc, 'criterion in a file that sometimes fails to load')).toMatchObject({ ...load, outcomes: ['pass', 'missing', 'pass'] });
+  });
 });
 
 describe('selection and refusal', () => {

@@ -62,3 +62,30 @@ describe('classify', () => {
     expect(gatePasses(classify([iteration(1, [run('a', 'pass'), run('b', 'blocked')])]))).toBe(false);
   });
 });
+
+describe('retries and files that fail to load', () => {
+  const retried = (id: string): CriterionRun => ({ ...run(id, 'pass'), attempts: [{ type: 'AssertionError', message: 'first attempt failed', detail: '' }] });
+
+  test('a pass that needed a retry in any iteration is flaky, and says so', () => {
+    const [v] = classify([iteration(1, [run('a', 'pass')]), iteration(2, [retried('a')]), iteration(3, [run('a', 'pass')])]);
+    expect(v).toMatchObject({ verdict: 'flaky', passed: 3, failed: 0, lastError: 'passed only after a retry in iteration 2: first attempt failed' });
+    expect(v!.retried.map((a) => a.length)).toEqual([0, 1, 0]);
+    expect(gatePasses([v!])).toBe(false);
+  });
+
+  test('a criterion missing where its file failed to load takes that error, and "(file loads)" passes where it is absent', () => {
+    const file = 'x.spec.ts';
+    const load: CriterionRun = { ...run(`preflight/${file}::(file loads)`, 'fail', 'SyntaxError: Unexpected identifier'), title: '(file loads)', file };
+    const criterion = run('preflight/x.spec.ts::real one', 'pass');
+    const verdicts = classify([iteration(1, [criterion]), iteration(2, [load]), iteration(3, [criterion])]);
+    expect(verdicts.map((v) => [v.title, v.verdict, v.passed, v.failed, v.lastError])).toEqual([
+      ['(file loads)', 'flaky', 2, 1, 'SyntaxError: Unexpected identifier'],
+      ['preflight/x.spec.ts::real one', 'flaky', 2, 1, 'SyntaxError: Unexpected identifier'],
+    ]);
+  });
+
+  test('a real error outranks the "not collected" placeholder when the reason is chosen', () => {
+    const [v] = classify([iteration(1, [run('a', 'fail', 'the real reason')]), iteration(2, []), iteration(3, [run('other', 'pass')])]);
+    expect(v).toMatchObject({ verdict: 'broken', lastError: 'the real reason' });
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/type
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-junit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z' };
+const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z', suitesPath: 'ops/suites' };
 
 function run(id: string, file: string, outcome: Outcome, i: number): CriterionRun {
   return {
@@ -77,7 +78,17 @@ test('output is byte-stable for the same results', () => {
   expect(mergedJunit(classify(iterations), RUN, 4321)).toBe(mergedJunit(classify([...iterations]), RUN, 4321));
 });
 
-test('the schema copy in fixtures/ is the shared one, byte for byte', () => {
-  expect(readFileSync(XSD_COPY, 'utf8')).toBe(readFileSync(XSD, 'utf8'));
-  expect(readFileSync(XSD_COPY, 'utf8')).toContain('<xs:element name="flakyFailure" type="rerunType"/>');
+// Pinned, so that a clone without ../shared still checks its copy against the real schema.
+const XSD_SHA256 = '3ffdd4c314acb4ca5af498b430c6f0ab5219e4706c81f33b7fa14a994baefcab';
+
+test('the schema copy in fixtures/ is the shared junit-10.xsd, byte for byte', () => {
+  const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+  expect(digest(XSD_COPY)).toBe(XSD_SHA256);
+  if (XSD !== XSD_COPY) expect(digest(XSD)).toBe(XSD_SHA256);
+});
+
+test('testsuite file= names the spec where the suites folder is, and stack traces come through', async () => {
+  const file = await validate(mergedJunit(classify(iterations), RUN, 4321), 'paths.xml');
+  expect(await xpath(file, "string(//testsuite[testcase/@name='flaky criterion']/@file)")).toBe('ops/suites/preflight/a.spec.ts');
+  expect(await xpath(file, "string(//testcase[@name='broken criterion']/failure)")).toBe('stack 4');
 });
