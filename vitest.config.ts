@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import projects, { TAGS } from './vitest.workspace.ts';
+import { developerProjectsOrExit, TAGS } from './vitest.workspace.ts';
 
 export default defineConfig({
   test: {
-    projects,
+    projects: developerProjectsOrExit(),
     tags: TAGS,
   },
 });

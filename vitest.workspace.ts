@@ -1,37 +1,48 @@
 // The project list: one Vitest project per node role, plus `self` (fleetgate's own tests).
 // Vitest 4+ does not read this file by itself; vitest.config.ts and the gate import it.
+// Roles are found, not listed: the `<suite>/<role>/` folders of the suites folders, the role a profile
+// names, and the reference node's role for developer runs without a profile.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
-import { ROLES, type Role } from './helpers/roles.ts';
+import { rolesIn, uniqueRoles } from './helpers/suites-folder.ts';
+import { didYouMean } from './helpers/did-you-mean.ts';
+import { fleetgateEntries } from './cli/fleetgate-module.ts';
+import { NODE_B_ROLE } from './reference/profiles/node-b.ts';
 
 export const ROOT = import.meta.dirname;
 export const DEFAULT_SUITES_DIR = resolve(ROOT, 'suites');
-export const SUITES = ['preflight', 'lifecycle', 'isolation', 'drills', 'soak'] as const;
+/** An operator's suites folder for developer runs (`FLEETGATE_SUITES=dir npx vitest --project lb`). */
+export const SUITES_ENV = 'FLEETGATE_SUITES';
 
 export const TAGS = [
   { name: 'destructive', description: 'stops or breaks something on the node; runs only with --allow-destructive' },
 ];
 
 export interface RoleProjectOptions {
-  roles?: readonly Role[];
-  /** Where the acceptance specs live (operators may keep their own). */
-  suitesDir?: string;
+  roles: readonly string[];
+  /** Where the acceptance specs live: fleetgate's own and, beside them, an operator's. */
+  suitesDirs?: readonly string[];
   /** Start the reference node when no profile is set (developer runs); the gate starts it itself. */
   referenceSetup?: boolean;
 }
 
-/** Specs in suites/<suite>/*.spec.ts apply to every role; suites/<suite>/<role>/** to that role only. */
-export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlineConfiguration[] {
-  const { roles = ROLES, suitesDir = DEFAULT_SUITES_DIR, referenceSetup = true } = options;
+/** `import … from 'fleetgate'` in a spec anywhere on disk resolves to this copy of fleetgate. */
+const fleetgateAlias = [...fleetgateEntries()]
+  .sort(([a], [b]) => b.length - a.length)
+  .map(([name, file]) => ({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: file }));
+
+/** Specs in <suites>/<suite>/*.spec.ts apply to every role; <suites>/<suite>/<role>/** to that role only. */
+export function roleProjects({ roles, suitesDirs = [DEFAULT_SUITES_DIR], referenceSetup = true }: RoleProjectOptions): TestProjectInlineConfiguration[] {
   return roles.map((role) => ({
     extends: false,
+    resolve: { alias: fleetgateAlias },
     test: {
       name: role,
       root: ROOT,
-      dir: suitesDir,
-      include: [`${suitesDir}/*/*.spec.ts`, `${suitesDir}/*/${role}/**/*.spec.ts`],
+      dir: suitesDirs[0],
+      include: suitesDirs.flatMap((dir) => [`${dir}/*/*.spec.ts`, `${dir}/*/${role}/**/*.spec.ts`]),
       globalSetup: referenceSetup ? [resolve(ROOT, 'reference/global-setup.ts')] : [],
       tags: TAGS,
       // Specs share nothing mutable; reusing workers across files saves a process start per file.
@@ -46,6 +57,8 @@ export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlin
 
 export const selfProject: TestProjectInlineConfiguration = {
   extends: false,
+  // fleetgate's own tests load operators' files (a vars schema) that import fleetgate by name.
+  resolve: { alias: fleetgateAlias },
   test: {
     name: 'self',
     root: ROOT,
@@ -57,33 +70,61 @@ export const selfProject: TestProjectInlineConfiguration = {
   },
 };
 
-/**
- * The roles a developer run targets: those named with `--project`, else the profile's role, else
- * control-plane (reference node B). Every role has a project; the others collect no files, so a spec
- * shared by all roles runs once, against the node the profile describes.
- */
-export function activeRoles(argv: readonly string[] = process.argv): Role[] {
-  const named = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1]] : arg.startsWith('--project=') ? [arg.slice(10)] : []));
-  const requested = ROLES.filter((role) => named.includes(role));
-  if (requested.length) return requested;
-  const file = process.env.FLEETGATE_PROFILE;
-  if (file) {
-    try {
-      const role = (parse(readFileSync(file, 'utf8')) as { role?: unknown })?.role;
-      if ((ROLES as readonly unknown[]).includes(role)) return [role as Role];
-    } catch {
-      // the global setup's profile validation reports the precise error
-    }
-  }
-  return ['control-plane'];
+function developerSuitesDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [DEFAULT_SUITES_DIR, ...(env[SUITES_ENV] ? [resolve(env[SUITES_ENV])] : [])];
 }
 
-/** Every role's project (one per role) plus `self`; roles not targeted by this run collect nothing. */
-export function developerProjects(active: readonly Role[] = activeRoles()): TestProjectInlineConfiguration[] {
-  return roleProjects().map((project) => {
-    const role = project.test!.name as Role;
+function profileRole(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env.FLEETGATE_PROFILE;
+  if (!file) return undefined;
+  try {
+    const role = (parse(readFileSync(file, 'utf8')) as { role?: unknown })?.role;
+    return typeof role === 'string' ? role : undefined;
+  } catch {
+    return undefined; // the global setup's profile validation reports the precise error
+  }
+}
+
+function namedProjects(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice(10)] : []));
+}
+
+/**
+ * The roles a developer run targets: those named with `--project`, else the profile's role, else the
+ * reference node's. A name that is no role is refused with the closest one.
+ */
+export function activeRoles(argv: readonly string[] = process.argv, known: readonly string[] = knownRoles()): string[] {
+  const named = namedProjects(argv).filter((name) => name !== 'self');
+  for (const name of named) {
+    if (!known.includes(name)) {
+      const hint = didYouMean(name, known);
+      throw new Error(`--project ${name}: no such role${hint ? `; did you mean "${hint}"?` : ''} (roles: ${known.join(', ')}; and self)`);
+    }
+  }
+  if (named.length) return named;
+  return [profileRole() ?? NODE_B_ROLE];
+}
+
+/** Every role a developer run could target: found in the suites folders, named by the profile, the reference's. */
+export function knownRoles(): string[] {
+  return uniqueRoles(rolesIn(developerSuitesDirs()), [profileRole(), NODE_B_ROLE]).sort();
+}
+
+/** Every role's project plus `self`; roles not targeted by this run collect nothing. */
+export function developerProjects(active: readonly string[] = activeRoles()): TestProjectInlineConfiguration[] {
+  const projects = roleProjects({ roles: uniqueRoles(knownRoles(), active), suitesDirs: developerSuitesDirs() });
+  return projects.map((project) => {
+    const role = project.test!.name as string;
     return active.includes(role) ? project : { ...project, test: { ...project.test, include: [], globalSetup: [], passWithNoTests: true } };
   }).concat(selfProject);
 }
 
-export default developerProjects();
+/** For `npx vitest`: the projects, or one line and exit 2 for a role that does not exist. */
+export function developerProjectsOrExit(): TestProjectInlineConfiguration[] {
+  try {
+    return developerProjects();
+  } catch (error) {
+    process.stderr.write(`fleetgate: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}

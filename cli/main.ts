@@ -1,5 +1,6 @@
 // `./gate.sh` → here. Thin: parse options, run the gate, map every outcome to the contract's exit codes.
 import { Command, CommanderError } from 'commander';
+import { resolveFleetgateByName } from './fleetgate-module.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { resolveOptions, runId, type RawOptions } from './options.ts';
 import { Progress } from './report/progress.ts';
@@ -18,12 +19,15 @@ const program = new Command('gate.sh')
   .option('--out <dir>', 'report directory (default: reports/<run-id>, linked from reports/latest)')
   .option('--allow-destructive', 'also run criteria tagged destructive (or FLEETGATE_ALLOW_DESTRUCTIVE=1)')
   .option('--list', 'show what would run, run nothing')
-  .option('--suites <dir>', 'where the suites live (default: fleetgate\'s suites/)')
+  .option('--suites <dir>', 'an operator\'s suites folder, run beside fleetgate\'s built-in suites')
+  .option('--no-builtin-suites', 'with --suites: run only that folder, not fleetgate\'s built-in preflight')
   .option('--timeout <seconds>', 'abort the whole run after this long (exit 3, partial reports)')
   .showHelpAfterError('(see ./gate.sh --help)')
   .exitOverride();
 
 async function main(argv: string[]): Promise<number> {
+  // An operator's vars schema imports `fleetgate/schema` from a folder outside this package.
+  resolveFleetgateByName();
   try {
     program.parse(argv);
   } catch (error) {

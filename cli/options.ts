@@ -1,14 +1,16 @@
 // The gate's options: one typed table, defaults, and the checks that turn bad input into exit 2.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve, join, relative } from 'node:path';
-import { ROOT, DEFAULT_SUITES_DIR, SUITES } from '../vitest.workspace.ts';
-import { ROLES, type Role } from '../helpers/roles.ts';
+import { ROOT, DEFAULT_SUITES_DIR } from '../vitest.workspace.ts';
+import { suitesIn } from '../helpers/suites-folder.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
+import { offeredSuites, type SuitesDir } from './gate/criterion-id.ts';
 import { UsageError } from './exit-codes.ts';
 
 export interface GateOptions {
   profile?: string;
-  role?: Role;
+  /** Checked against the profile (and the suites folders) once the target is known. */
+  role?: string;
   suites: string[];
   iterations: number;
   grep?: string;
@@ -16,7 +18,8 @@ export interface GateOptions {
   reportsDir: string;
   allowDestructive: boolean;
   list: boolean;
-  suitesDir: string;
+  /** fleetgate's built-in suites, then the operator's `--suites` folder. */
+  suitesDirs: SuitesDir[];
   timeoutSeconds?: number;
 }
 
@@ -30,6 +33,8 @@ export interface RawOptions {
   allowDestructive?: boolean;
   list?: boolean;
   suites?: string;
+  /** false with --no-builtin-suites: only the operator's folder. */
+  builtinSuites?: boolean;
   timeout?: string;
 }
 
@@ -53,18 +58,15 @@ export function runId(now = new Date()): string {
 }
 
 export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessEnv = process.env): GateOptions {
-  const suitesDir = raw.suites ? resolve(raw.suites) : DEFAULT_SUITES_DIR;
-  if (!existsSync(suitesDir) || !statSync(suitesDir).isDirectory()) throw new UsageError(`--suites: ${raw.suites} is not a directory`);
+  const suitesDirs = selectSuitesDirs(raw);
+  const known = [...new Set(suitesDirs.flatMap((s) => offeredSuites(s, suitesIn(s.dir))))].sort();
   const suites = raw.suite?.length ? raw.suite : ['preflight'];
   for (const suite of suites) {
-    if (!existsSync(join(suitesDir, suite))) {
-      const hint = didYouMean(suite, SUITES);
-      throw new UsageError(`--suite: no suite "${suite}" under ${raw.suites ?? 'suites/'}${hint ? `; did you mean "${hint}"?` : ''} (suites: ${SUITES.join(', ')})`);
+    if (!known.includes(suite)) {
+      const hint = didYouMean(suite, known);
+      const where = suitesDirs.map((s) => `${s.label}/`).join(' or ');
+      throw new UsageError(`--suite: no suite "${suite}" under ${where}${hint ? `; did you mean "${hint}"?` : ''} (suites: ${known.join(', ')})`);
     }
-  }
-  if (raw.role !== undefined && !(ROLES as readonly string[]).includes(raw.role)) {
-    const hint = didYouMean(raw.role, ROLES);
-    throw new UsageError(`--role: "${raw.role}" is not a role${hint ? `; did you mean "${hint}"?` : ''} (roles: ${ROLES.join(', ')})`);
   }
   if (raw.grep !== undefined) {
     try {
@@ -78,7 +80,7 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
   if (!raw.list) writableDir(out, raw.out ? '--out' : 'reports/');
   return {
     ...(raw.profile ? { profile: raw.profile } : {}),
-    ...(raw.role ? { role: raw.role as Role } : {}),
+    ...(raw.role ? { role: raw.role } : {}),
     suites,
     iterations: raw.iterations === undefined ? 5 : positiveInt(raw.iterations, '--iterations'),
     ...(raw.grep ? { grep: raw.grep } : {}),
@@ -86,12 +88,22 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
     reportsDir,
     allowDestructive: Boolean(raw.allowDestructive) || env.FLEETGATE_ALLOW_DESTRUCTIVE === '1',
     list: Boolean(raw.list),
-    suitesDir,
+    suitesDirs,
     ...(raw.timeout === undefined ? {} : { timeoutSeconds: positiveInt(raw.timeout, '--timeout') }),
   };
 }
 
-/** The suites folder as reports name it: `suites` for fleetgate's own, else as seen from where the gate runs. */
-export function suitesPath(suitesDir: string, cwd = process.cwd()): string {
-  return suitesDir === DEFAULT_SUITES_DIR ? 'suites' : relative(cwd, suitesDir) || '.';
+/** An operator's folder runs beside fleetgate's built-in (profile-driven) suites unless told otherwise. */
+function selectSuitesDirs(raw: RawOptions, cwd = process.cwd()): SuitesDir[] {
+  const builtin: SuitesDir = { dir: DEFAULT_SUITES_DIR, label: 'suites' };
+  // Beside an operator's folder only the profile-driven preflight applies; our other suites are the reference stack's.
+  if (!raw.suites) {
+    if (raw.builtinSuites === false) throw new UsageError('--no-builtin-suites needs --suites DIR: there would be nothing to run');
+    return [builtin];
+  }
+  const dir = resolve(raw.suites);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--suites: ${raw.suites} is not a directory`);
+  const own: SuitesDir = { dir, label: relative(cwd, dir) || '.' };
+  if (dir === DEFAULT_SUITES_DIR) return [builtin];
+  return raw.builtinSuites === false ? [own] : [{ ...builtin, only: ['preflight'] }, own];
 }

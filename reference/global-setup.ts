@@ -11,7 +11,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const restoreTerminal = redactTerminal();
   const log = (line: string): void => project.vitest.logger.log(`[fleetgate] ${line}`);
   if (process.env[PROFILE_ENV]) {
-    const compiled = compileProfile(process.env[PROFILE_ENV]);
+    const compiled = await compileProfile(process.env[PROFILE_ENV]);
     return async () => {
       compiled.remove();
       restoreTerminal();
@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const { ArenaStack } = await import('./stack.ts');
   const stack = await new ArenaStack().withMutant(process.env.ARENA_MUTANT).withLog(log).start();
   stack.exportSecrets();
-  const compiled = compileProfile(stack.writeProfile());
+  const compiled = await compileProfile(stack.writeProfile());
   return async () => {
     compiled.remove();
     delete process.env[PROFILE_ENV];

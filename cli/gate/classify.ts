@@ -55,6 +55,7 @@ export function classify(iterations: readonly IterationResult[]): CriterionVerdi
       id,
       suite: first.suite,
       file: first.file,
+      path: first.path,
       title: first.title,
       tags: first.tags,
       verdict: verdictOf(outcomes, retry >= 0),

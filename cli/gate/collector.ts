@@ -4,7 +4,7 @@ import type { SerializedError, UserConsoleLog } from 'vitest';
 import { redact } from '../../helpers/redact.ts';
 import { BLOCKED_ERROR_NAME } from '../../helpers/precondition.ts';
 import { EVIDENCE_TYPE, splitEvidence } from '../../helpers/evidence.ts';
-import { criterionId, grepPattern, matchesGrep, whereIs } from './criterion-id.ts';
+import { criterionId, grepPattern, matchesGrep, whereIs, type SuitesDir } from './criterion-id.ts';
 import type { CriterionError, CriterionRun, Outcome } from './types.ts';
 
 export const RUN_ERRORS_ID = '(run)::no unhandled errors';
@@ -17,7 +17,7 @@ export interface CollectorEvents {
 }
 
 export interface CollectorOptions {
-  suitesDir: string;
+  suitesDirs: readonly SuitesDir[];
   allowDestructive: boolean;
   grep?: string | undefined;
 }
@@ -50,7 +50,7 @@ function outcomeOf(errors: ReadonlyArray<ErrorLike>): Outcome {
 
 export function runErrorsCriterion(errors: readonly CriterionError[]): CriterionRun {
   return {
-    id: RUN_ERRORS_ID, suite: '(run)', file: '', title: 'no unhandled errors', tags: [],
+    id: RUN_ERRORS_ID, suite: '(run)', file: '', path: '', title: 'no unhandled errors', tags: [],
     outcome: errors.length ? 'fail' : 'pass', durationMs: 0, ...(errors[0] ? { error: errors[0] } : {}), evidence: [],
   };
 }
@@ -79,7 +79,7 @@ export class CriterionCollector implements Reporter {
 
   onTestCaseReady(test: TestCase): void {
     if (!matchesGrep(this.#grep, test.fullName)) return;
-    const where = whereIs(this.#options.suitesDir, test.module.moduleId);
+    const where = whereIs(this.#options.suitesDirs, test.module.moduleId);
     this.#events.onCriterionStart?.(`${where.suite}/${where.file} › ${test.fullName}`);
   }
 
@@ -121,7 +121,7 @@ export class CriterionCollector implements Reporter {
 
   #fileFailed(module: TestModule, errors: ReadonlyArray<ErrorLike>): void {
     // E.g. a syntax error, or a throw at the top level while collecting.
-    const where = whereIs(this.#options.suitesDir, module.moduleId);
+    const where = whereIs(this.#options.suitesDirs, module.moduleId);
     const run: CriterionRun = {
       id: criterionId(where, FILE_LOADS), ...where, title: FILE_LOADS, tags: [], outcome: outcomeOf(errors),
       durationMs: 0, error: toCriterionError(errors[0]!), evidence: [],
@@ -138,7 +138,7 @@ export class CriterionCollector implements Reporter {
   }
 
   #toRun(test: TestCase): CriterionRun {
-    const where = whereIs(this.#options.suitesDir, test.module.moduleId);
+    const where = whereIs(this.#options.suitesDirs, test.module.moduleId);
     const result = test.result();
     const errors = result.state === 'failed' ? result.errors : [];
     const outcome: Outcome = result.state === 'passed' ? 'pass' : result.state === 'failed' ? outcomeOf(errors) : 'skip';

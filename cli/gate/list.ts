@@ -19,7 +19,7 @@ export async function listCriteria(selection: Selection): Promise<{ criteria: Li
     const errors: string[] = [];
     const grep = grepPattern(selection.grep);
     for (const module of testModules) {
-      const where = whereIs(selection.suitesDir, module.moduleId);
+      const where = whereIs(selection.suitesDirs, module.moduleId);
       for (const e of module.errors()) errors.push(`${where.suite}/${where.file}: ${e.message}`);
       for (const test of module.children.allTests()) {
         if (!matchesGrep(grep, test.fullName)) continue;

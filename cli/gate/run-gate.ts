@@ -2,8 +2,9 @@
 // stopped early (abort.ts: SIGINT/SIGTERM/--timeout → partial reports, exit 3).
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { RunAbort } from './abort.ts';
-import { suitesPath, type GateOptions } from '../options.ts';
-import type { Role } from '../../helpers/roles.ts';
+import type { GateOptions } from '../options.ts';
+import { rolesIn } from '../../helpers/suites-folder.ts';
+import { didYouMean } from '../../helpers/did-you-mean.ts';
 import { Progress } from '../report/progress.ts';
 import { writeFinalReports, writeIterationReport, linkLatest } from '../report/write.ts';
 import { classify, gatePasses } from './classify.ts';
@@ -14,10 +15,12 @@ import { userTarget, referenceTarget, placeholderReferenceTarget, REFERENCE_ROLE
 import type { IterationResult } from './types.ts';
 import { beginRedaction } from '../../helpers/redact.ts';
 
-function selectedRole(requested: Role | undefined, target: Target): Role {
-  const role = target.profile.role as Role;
+/** A profile describes one node of one role: --role may only confirm it (a typo gets the closest role). */
+function selectedRole(requested: string | undefined, target: Target, suitesDirs: readonly string[]): string {
+  const role = target.profile.role;
   if (requested && requested !== role) {
-    throw new UsageError(`--role ${requested} does not match the role "${role}" of node ${target.profile.node} in ${target.profileFile}`);
+    const hint = didYouMean(requested, [role, ...rolesIn(suitesDirs)]);
+    throw new UsageError(`--role ${requested} does not match the role "${role}" of node ${target.profile.node} in ${target.profileFile}${hint ? `; did you mean "${hint}"?` : ''}`);
   }
   return role;
 }
@@ -36,12 +39,13 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     if (!options.profile && options.role && options.role !== REFERENCE_ROLE) {
       throw new UsageError(`--role ${options.role}: the embedded reference stack has only a ${REFERENCE_ROLE} node so far; give --profile for a ${options.role} node`);
     }
-    if (options.profile) target = userTarget(options.profile);
-    else if (options.list) target = placeholderReferenceTarget();
-    else target = await referenceTarget(id, (line) => progress.log(line));
+    const dirs = options.suitesDirs.map((s) => s.dir);
+    if (options.profile) target = await userTarget(options.profile, dirs);
+    else if (options.list) target = await placeholderReferenceTarget();
+    else target = await referenceTarget(id, (line) => progress.log(line), dirs);
     const selection: Selection = {
-      role: selectedRole(options.role, target),
-      suitesDir: options.suitesDir,
+      role: selectedRole(options.role, target, dirs),
+      suitesDirs: options.suitesDirs,
       suites: options.suites,
       ...(options.grep ? { grep: options.grep } : {}),
       allowDestructive: options.allowDestructive,
@@ -50,7 +54,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
 
     const node = target.profile.node;
     progress.log(`fleetgate: ${node} (${selection.role}), suites ${selection.suites.join(', ')}, ${options.iterations} iteration(s)`);
-    const junitRun = { runId: id, node, role: selection.role, iterations: options.iterations, startedAt: startedAt.toISOString(), suitesPath: suitesPath(options.suitesDir) };
+    const junitRun = { runId: id, node, role: selection.role, iterations: options.iterations, startedAt: startedAt.toISOString() };
     const iterations: IterationResult[] = [];
     for (let i = 1; i <= options.iterations && !stop.reason; i++) {
       progress.iterationStart(i, options.iterations);
@@ -77,7 +81,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     const exitCode = aborted ? EXIT.aborted : gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
     writeFinalReports(options.out, {
       id, node, role: selection.role, iterations: options.iterations, completedIterations: iterations.length,
-      suites: [...selection.suites], suitesPath: junitRun.suitesPath, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
+      suites: [...selection.suites], startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
     }, iterations);
     linkLatest(options.reportsDir, options.out);
     progress.table(verdicts);

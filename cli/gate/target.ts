@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { writeTempProfile } from '../../helpers/profile/temp-file.ts';
 import { ProfileError } from '../../helpers/profile/load.ts';
+import { loadVarsSchemas } from '../../helpers/profile/vars.ts';
 import { compileProfile } from '../../helpers/profile/compile.ts';
 import type { Profile } from '../../helpers/profile/schema.ts';
 import { nodeBProfile, NODE_B_ROLE } from '../../reference/profiles/node-b.ts';
@@ -19,8 +20,8 @@ export interface Target {
 }
 
 /** Validate the profile, point the workers at its compiled form, resolve secrets for the gate itself. */
-function compile(file: string, release: () => Promise<void>): Target {
-  const compiled = compileProfile(file);
+async function compile(file: string, release: () => Promise<void>, suitesDirs: readonly string[] = []): Promise<Target> {
+  const compiled = await compileProfile(file, await loadSchemas(suitesDirs));
   return {
     profile: compiled.profile,
     profileFile: file,
@@ -31,24 +32,33 @@ function compile(file: string, release: () => Promise<void>): Target {
   };
 }
 
+/** The suites folders' vars schemas; a schema file that does not load is the operator's to fix (exit 2). */
+async function loadSchemas(suitesDirs: readonly string[]): ReturnType<typeof loadVarsSchemas> {
+  try {
+    return await loadVarsSchemas(suitesDirs);
+  } catch (error) {
+    throw new UsageError(`vars schema: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
 /** The user's profile; any problem with it is exit-2 material. */
-export function userTarget(file: string): Target {
+export async function userTarget(file: string, suitesDirs: readonly string[]): Promise<Target> {
   const absolute = resolve(file);
   try {
-    return compile(absolute, async () => undefined);
+    return await compile(absolute, async () => undefined, suitesDirs);
   } catch (error) {
     if (error instanceof ProfileError) throw new UsageError(error.message.replace(absolute, file));
     throw error;
   }
 }
 
-export async function referenceTarget(runId: string, log: (line: string) => void): Promise<Target> {
+export async function referenceTarget(runId: string, log: (line: string) => void, suitesDirs: readonly string[] = []): Promise<Target> {
   // Loaded only when needed: testcontainers and dockerode are slow to import.
   const { ArenaStack } = await import('../../reference/stack.ts');
   const stack = await new ArenaStack().withRunId(runId).withMutant(process.env.ARENA_MUTANT).withLog(log).start();
   try {
     stack.exportSecrets();
-    return compile(stack.writeProfile(), () => stack.stop());
+    return await compile(stack.writeProfile(), () => stack.stop(), suitesDirs);
   } catch (error) {
     await stack.stop();
     throw error;
@@ -56,7 +66,7 @@ export async function referenceTarget(runId: string, log: (line: string) => void
 }
 
 /** For --list without a profile: node B's profile shape, nothing started, placeholder secrets. */
-export function placeholderReferenceTarget(): Target {
+export function placeholderReferenceTarget(): Promise<Target> {
   process.env.ARENA_DB_PASSWORD ??= 'not-started';
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };

@@ -25,6 +25,8 @@ export interface CriterionRun {
   id: string;
   suite: string;
   file: string;
+  /** The spec as reports name it: `<suites folder>/<suite>/<file>`. */
+  path: string;
   title: string;
   tags: string[];
   outcome: Outcome;
@@ -49,6 +51,7 @@ export interface CriterionVerdict {
   id: string;
   suite: string;
   file: string;
+  path: string;
   title: string;
   tags: string[];
   verdict: Verdict;

@@ -1,14 +1,17 @@
 // The one way the gate creates a Vitest instance: no config file, the role's project, our reporters,
 // and Vitest's own output kept off the terminal.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createVitest, type Reporter, type Vitest } from 'vitest/node';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
-import type { Role } from '../../helpers/roles.ts';
 import { keepingOurSignalHandlers } from './own-signals.ts';
+import { offeredSuites, type SuitesDir } from './criterion-id.ts';
 
 export interface Selection {
-  role: Role;
-  suitesDir: string;
+  role: string;
+  /** fleetgate's own suites and, beside them, an operator's (`--suites`). */
+  suitesDirs: readonly SuitesDir[];
   suites: readonly string[];
   grep?: string;
   allowDestructive: boolean;
@@ -29,7 +32,7 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
       root: ROOT,
       watch: false,
       passWithNoTests: true,
-      projects: roleProjects({ roles: [selection.role], suitesDir: selection.suitesDir, referenceSetup: false }),
+      projects: roleProjects({ roles: [selection.role], suitesDirs: selection.suitesDirs.map((s) => s.dir), referenceSetup: false }),
       reporters: options.reporters,
       tags: TAGS,
       ...(options.refuseDestructive && !selection.allowDestructive ? { tagsFilter: ['!destructive'] } : {}),
@@ -40,7 +43,7 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
   ));
 }
 
-/** The selected suites as Vitest file filters. */
+/** The selected suites as Vitest file filters, in every suites folder that has them. */
 export function suiteFilters(selection: Selection): string[] {
-  return selection.suites.map((suite) => `${selection.suitesDir}/${suite}/`);
+  return selection.suitesDirs.flatMap((s) => offeredSuites(s, selection.suites.filter((suite) => existsSync(join(s.dir, suite)))).map((suite) => `${s.dir}/${suite}/`));
 }

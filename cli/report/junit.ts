@@ -10,8 +10,6 @@ export interface JunitRun {
   role: string;
   iterations: number;
   startedAt: string;
-  /** The suites folder as given to the gate; testsuite file= paths start here. */
-  suitesPath: string;
 }
 
 /** The testcase's state in this document: a verdict (merged file) or one iteration's outcome. */
@@ -19,6 +17,7 @@ interface CaseModel {
   id: string;
   suite: string;
   file: string;
+  path: string;
   title: string;
   timeMs: number;
   state: Verdict | Outcome;
@@ -56,7 +55,7 @@ function caseXml(c: CaseModel, run: JunitRun): string {
 function documentXml(cases: CaseModel[], run: JunitRun, timeMs: number): string {
   const groups = new Map<string, CaseModel[]>();
   for (const c of [...cases].sort((a, b) => a.id.localeCompare(b.id))) {
-    const key = c.file ? `${c.suite}/${c.file}` : c.suite;
+    const key = c.path || c.suite;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   const count = (list: CaseModel[], test: (c: CaseModel) => boolean): number => list.filter(test).length;
@@ -69,11 +68,11 @@ function documentXml(cases: CaseModel[], run: JunitRun, timeMs: number): string 
       ...list.flatMap((c) => c.evidence.map((e) => [`evidence ${c.title} › ${e.label}`, e.value])),
     ].map(([name, value]) => element('property', { name: name!, value: value! })).join('');
     return element('testsuite', {
-      name: `${run.node}/${run.role}/${key}`,
+      name: `${run.node}/${run.role}/${list[0]!.file ? `${list[0]!.suite}/${list[0]!.file}` : key}`,
       tests: list.length, failures: count(list, isFailure), errors: count(list, isError), skipped: count(list, isSkip),
       time: seconds(list.reduce((t, c) => t + c.timeMs, 0)), timestamp: run.startedAt.replace(/\.\d+Z$/, ''),
       hostname: run.node, id: i, package: `${run.node}.${run.role}`,
-      ...(list[0]!.file ? { file: `${run.suitesPath}/${key}` } : {}),
+      ...(list[0]!.path ? { file: list[0]!.path } : {}),
     }, element('properties', {}, properties) + list.map((c) => caseXml(c, run)).join(''));
   });
   const header = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -101,7 +100,7 @@ export function describeCounts(v: CriterionVerdict): string {
 /** The merged file over all iterations. */
 export function mergedJunit(verdicts: readonly CriterionVerdict[], run: JunitRun, timeMs: number): string {
   return documentXml(verdicts.map((v) => ({
-    id: v.id, suite: v.suite, file: v.file, title: v.title, timeMs: mean(v.durationsMs), state: v.verdict,
+    id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: mean(v.durationsMs), state: v.verdict,
     error: [...v.errors].reverse().find((e) => e !== null) ?? null,
     failedIterations: v.outcomes.flatMap((outcome, i) => [
       ...v.retried[i]!.map((error, k) => ({ label: `iteration ${i + 1}, attempt ${k + 1}`, error })),
@@ -119,7 +118,7 @@ export function iterationJunit(verdicts: readonly CriterionVerdict[], iteration:
     const outcome = v.outcomes[i];
     if (outcome === undefined) return [];
     return [{
-      id: v.id, suite: v.suite, file: v.file, title: v.title, timeMs: v.durationsMs[i] ?? 0,
+      id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: v.durationsMs[i] ?? 0,
       state: outcome === 'missing' ? 'fail' : outcome, error: v.errors[i] ?? null, failedIterations: [],
       summary: `iteration ${iteration}: ${outcome}`, evidence: [],
     }];

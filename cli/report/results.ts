@@ -9,8 +9,6 @@ export interface RunRecord {
   /** Iterations that actually completed (less than `iterations` when aborted). */
   completedIterations: number;
   suites: string[];
-  /** Where the specs came from, as given (relative to where the gate ran): JUnit's file= paths start here. */
-  suitesPath: string;
   startedAt: string;
   finishedAt: string;
   exitCode: number;

@@ -22,7 +22,7 @@ export function writeFinalReports(outDir: string, unsafeRecord: RunRecord, unsaf
   const record = safeRecord(unsafeRecord);
   const iterations = safeIterations(unsafeIterations);
   const verdicts = classify(iterations);
-  const junitRun: JunitRun = { runId: record.id, node: record.node, role: record.role, iterations: iterations.length, startedAt: record.startedAt, suitesPath: record.suitesPath };
+  const junitRun: JunitRun = { runId: record.id, node: record.node, role: record.role, iterations: iterations.length, startedAt: record.startedAt };
   const wallMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
   write(join(outDir, 'junit.xml'), mergedJunit(verdicts, junitRun, wallMs));
   write(join(outDir, 'results.json'), `${JSON.stringify(resultsDocument(record, verdicts, iterations), null, 2)}\n`);

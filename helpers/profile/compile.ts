@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseProfile } from './load.ts';
+import { checkProfileVars, parseProfile } from './load.ts';
+import type { VarsSchema } from './vars.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Profile } from './schema.ts';
 import { COMPILED_PROFILE_ENV, PROFILE_ENV, type CompiledProfile } from '../target.ts';
@@ -14,9 +15,13 @@ export interface Compiled {
   remove(): void;
 }
 
-/** Throws ProfileError for a bad profile; on success the environment points workers at the result. */
-export function compileProfile(file: string): Compiled {
+/**
+ * Throws ProfileError for a bad profile (vars checked against the suites' schemas); on success the
+ * environment points workers at the result.
+ */
+export async function compileProfile(file: string, varsSchemas: readonly VarsSchema[] = []): Promise<Compiled> {
   const parsed = parseProfile(file);
+  await checkProfileVars(file, parsed, varsSchemas);
   const dir = mkdtempSync(join(tmpdir(), 'fleetgate-compiled-'));
   const compiled: CompiledProfile = { source: file, profile: parsed };
   writeFileSync(join(dir, 'profile.json'), JSON.stringify(compiled), { mode: 0o600 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap } from 'yaml';
 import { profileSchema, type Profile } from './schema.ts';
 import { resolveSecrets, SecretError } from './secrets.ts';
-import { ROLES } from '../roles.ts';
+import { checkVars, type VarsSchema } from './vars.ts';
 import { didYouMean } from '../did-you-mean.ts';
 
 export class ProfileError extends Error {
@@ -15,6 +15,24 @@ export class ProfileError extends Error {
     this.file = file;
     this.field = field;
   }
+}
+
+function parseWithLines(file: string, text: string) {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const first = doc.errors[0]!;
+    throw new ProfileError(file, '', `not valid YAML or JSON: ${first.message.split('\n')[0]}`, lines.linePos(first.pos[0]).line);
+  }
+  /** The line of the deepest node of path that exists in the file. */
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let cut = path.length; cut >= 0; cut--) {
+      const node = doc.getIn(path.slice(0, cut) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { doc, lineOf };
 }
 
 /** postgres[0].password */
@@ -30,19 +48,7 @@ export function parseProfile(file: string): Profile {
   } catch (error) {
     throw new ProfileError(file, '', `cannot read the profile (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length) {
-    const first = doc.errors[0]!;
-    throw new ProfileError(file, '', `not valid YAML or JSON: ${first.message.split('\n')[0]}`, lines.linePos(first.pos[0]).line);
-  }
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    for (let cut = path.length; cut >= 0; cut--) {
-      const node = doc.getIn(path.slice(0, cut) as unknown[], true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lines.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
+  const { doc, lineOf } = parseWithLines(file, text);
   if (!isMap(doc.contents)) throw new ProfileError(file, '', 'expected a mapping with node, role, … at the top level');
 
   const parsed = profileSchema.safeParse(doc.toJS());
@@ -64,10 +70,6 @@ export function parseProfile(file: string): Profile {
     throw new ProfileError(file, fieldPath(path), `${reason}${more ? ` (and ${more} more)` : ''}`, lineOf(path));
   }
   const profile = parsed.data;
-  if (!(ROLES as readonly string[]).includes(profile.role)) {
-    const hint = didYouMean(profile.role, ROLES);
-    throw new ProfileError(file, 'role', `"${profile.role}" is not a role fleetgate knows${hint ? `; did you mean "${hint}"?` : ''} (known: ${ROLES.join(', ')})`, lineOf(['role']));
-  }
   // Resolve once here so a missing secret is reported with its line; callers get the unresolved form.
   try {
     resolveSecrets(profile, file);
@@ -100,4 +102,18 @@ function unwrap(schema: unknown): unknown {
     current = (current.def?.innerType ?? current.unwrap!()) as typeof current;
   }
   return current;
+}
+
+/** The profile's vars against each suites folder's vars schema: the first problem as a file:line error. */
+export async function checkProfileVars(file: string, profile: Profile, schemas: readonly VarsSchema[]): Promise<void> {
+  if (!schemas.length) return;
+  const vars = resolveSecrets(profile.vars, file, ['vars']);
+  for (const schema of schemas) {
+    const issues = await checkVars(vars, schema);
+    if (!issues.length) continue;
+    const path = ['vars', ...issues[0]!.path];
+    const { lineOf } = parseWithLines(file, readFileSync(file, 'utf8'));
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    throw new ProfileError(file, fieldPath(path), `${issues[0]!.message}${more} (checked by ${schema.file})`, lineOf(path));
+  }
 }

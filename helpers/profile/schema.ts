@@ -60,7 +60,8 @@ const headroom = z.strictObject({
 
 export const profileSchema = z.strictObject({
   node: name,
-  role: z.string().min(1),
+  /** Any name the operator gives a kind of node (`lb`, `bitcoin-node`, …): it selects suites/<suite>/<role>/. */
+  role: name,
   transport: transport.default({ kind: 'local' }),
   /** The platform's own config check, run on the node; must exit 0 (and print ok:true with --json). */
   config: z.strictObject({ validate: z.array(z.string()).min(1) }).optional(),
@@ -69,6 +70,8 @@ export const profileSchema = z.strictObject({
   redis: z.array(redis).default([]),
   binaries: z.array(binary).default([]),
   headroom: headroom.default({ disk: [] }),
+  /** The operator's own values for their specs (`profile.vars`); ${env:}/${file:} references resolve anywhere inside. */
+  vars: z.record(z.string(), z.unknown()).default({}),
 }).superRefine((profile, ctx) => {
   // Names become criterion ids: two entries with one name would report as one criterion.
   for (const list of ['http', 'postgres', 'redis', 'binaries'] as const) {

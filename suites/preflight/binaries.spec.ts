@@ -1,4 +1,4 @@
-import { test, expect, currentProfile, parseVersion } from '../../helpers/index.ts';
+import { test, expect, currentProfile, parseVersion } from 'fleetgate';
 
 const required = currentProfile().binaries.map((b) => ({ ...b, label: b.minVersion ? `${b.name} >= ${b.minVersion}` : b.name }));
 

@@ -1,4 +1,4 @@
-import { test, expect, currentProfile, probe } from '../../helpers/index.ts';
+import { test, expect, currentProfile, probe } from 'fleetgate';
 
 // Every dependency answers within its latency threshold; the median of a few samples is judged.
 const { postgres, redis, http } = currentProfile();

@@ -1,4 +1,4 @@
-import { test, expect, currentProfile, diskFree, memoryAvailable } from '../../helpers/index.ts';
+import { test, expect, currentProfile, diskFree, memoryAvailable } from 'fleetgate';
 
 const { headroom } = currentProfile();
 

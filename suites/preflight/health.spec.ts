@@ -1,4 +1,4 @@
-import { test, expect, currentProfile, probe } from '../../helpers/index.ts';
+import { test, expect, currentProfile, probe } from 'fleetgate';
 
 const { http } = currentProfile();
 

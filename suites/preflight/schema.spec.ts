@@ -1,4 +1,4 @@
-import { test, expect, currentProfile } from '../../helpers/index.ts';
+import { test, expect, currentProfile } from 'fleetgate';
 
 const { postgres } = currentProfile();
 

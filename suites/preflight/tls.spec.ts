@@ -1,4 +1,4 @@
-import { test, expect, currentProfile, probe } from '../../helpers/index.ts';
+import { test, expect, currentProfile, probe } from 'fleetgate';
 
 const https = currentProfile().http.filter((e) => e.url.startsWith('https:'));
 

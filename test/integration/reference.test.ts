@@ -99,3 +99,11 @@ test('a developer runs one spec alone: the global setup starts node B and remove
   expect(text).toMatch(/Tests\s+2 passed/);
   expect(await fleetgateContainers()).toEqual([]);
 });
+
+test('a developer who names a role that does not exist gets the closest one in one line, and nothing starts', async () => {
+  const run = await execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'contrl-plane'], {
+    cwd: ROOT, reject: false, all: true, env: { FORCE_COLOR: '0', FLEETGATE_PROFILE: '', FLEETGATE_PROFILE_COMPILED: '' },
+  });
+  expect(run.exitCode).toBe(2);
+  expect(run.all.trim()).toBe('fleetgate: --project contrl-plane: no such role; did you mean "control-plane"? (roles: control-plane; and self)');
+});

@@ -146,7 +146,7 @@ describe('bad input exits 2 with one clear line', () => {
   test.for([
     [['--iterations', '0'], /--iterations must be a whole number >= 1, got "0"/],
     [['--suite', 'prefligt'], /--suite: no suite "prefligt".*did you mean "preflight"\?/],
-    [['--role', 'vpm'], /--role: "vpm" is not a role; did you mean "vpn"\?/],
+    [['--role', 'contrl-plane'], /--role contrl-plane does not match the role "control-plane" of node test-node .*; did you mean "control-plane"\?/],
     [['--role', 'vpn'], /--role vpn does not match the role "control-plane" of node test-node/],
     [['--grep', 'no criterion has this name'], /no criteria selected for role control-plane/],
     [['--bogus'], /unknown option '--bogus'/],

@@ -5,7 +5,7 @@ import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/type
 
 function run(id: string, outcome: Outcome, message = `${id} went wrong`): CriterionRun {
   return {
-    id, suite: 'preflight', file: 'x.spec.ts', title: id, tags: [], outcome, durationMs: 10, evidence: [],
+    id, suite: 'preflight', file: 'x.spec.ts', path: 'suites/preflight/x.spec.ts', title: id, tags: [], outcome, durationMs: 10, evidence: [],
     ...(outcome === 'fail' || outcome === 'blocked' ? { error: { type: 'AssertionError', message, detail: '' } } : {}),
   };
 }

@@ -12,11 +12,11 @@ import type { CriterionRun, IterationResult, Outcome } from '../../cli/gate/type
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-junit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z', suitesPath: 'ops/suites' };
+const RUN = { runId: 'r1', node: 'arena-b', role: 'control-plane', iterations: 4, startedAt: '2026-11-22T06:00:00.000Z' };
 
 function run(id: string, file: string, outcome: Outcome, i: number): CriterionRun {
   return {
-    id: `preflight/${file}::${id}`, suite: 'preflight', file, title: id, tags: [], outcome, durationMs: 100 + i,
+    id: `preflight/${file}::${id}`, suite: 'preflight', file, path: `ops/suites/preflight/${file}`, title: id, tags: [], outcome, durationMs: 100 + i,
     evidence: [{ label: 'latency ms', value: String(i) }],
     ...(outcome === 'fail' || outcome === 'blocked'
       ? { error: { type: outcome === 'blocked' ? 'PreconditionError' : 'AssertionError', message: `it ${i} <broke> & "quoted" \x1B[31mred\x1B[0m`, detail: `stack ${i}\x00` } }

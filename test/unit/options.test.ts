@@ -27,7 +27,7 @@ describe('gate options', () => {
   test.for<[RawOptions, string]>([
     [{ iterations: '2.5' }, '--iterations must be a whole number >= 1, got "2.5"'],
     [{ suite: ['drils'] }, '--suite: no suite "drils" under suites/; did you mean "drills"?'],
-    [{ role: 'registy' }, '--role: "registy" is not a role; did you mean "registry"?'],
+    [{ builtinSuites: false }, '--no-builtin-suites needs --suites DIR'],
     [{ grep: 'a(b' }, '--grep: "a(b" is not a valid regular expression'],
     [{ suites: '/nonexistent/suites' }, '--suites: /nonexistent/suites is not a directory'],
   ])('%o is refused: %s', ([raw, message]) => {

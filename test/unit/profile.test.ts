@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { loadProfile, ProfileError } from '../../helpers/profile/load.ts';
+import { checkProfileVars, loadProfile, parseProfile, ProfileError } from '../../helpers/profile/load.ts';
+import { loadVarsSchemas } from '../../helpers/profile/vars.ts';
+import { resolveFleetgateByName } from '../../cli/fleetgate-module.ts';
 import { redact } from '../../helpers/redact.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-profile-test-'));
@@ -57,7 +59,7 @@ describe('a bad profile names file, line and field', () => {
   test.for([
     ['inline secret', VALID.replace('${env:FG_TEST_DB_PASSWORD}', 'hunter2'), /inline-secret.yaml:8: postgres\[0\]\.password: a secret reference like \$\{env:NAME\}/],
     ['unknown field', VALID.replace('    user: arena', '    usr: arena'), /unknown-field.yaml:7: postgres\[0\]\.usr: unknown field; did you mean "user"\?/],
-    ['unknown role', VALID.replace('control-plane', 'control-plan'), /unknown-role.yaml:2: role: "control-plan" is not a role fleetgate knows; did you mean "control-plane"\?/],
+    ['role not a name', VALID.replace('control-plane', 'Control Plane'), /role-not-a-name.yaml:2: role: a lower-case name/],
     ['missing field', VALID.replace('node: b1\n', ''), /missing-field.yaml(:\d+)?: node: required/],
     ['wrong type', VALID.replace('    host: 10.0.0.2', '    host: 10.0.0.2\n    port: "fivefour"'), /wrong-type.yaml:6: postgres\[0\]\.port: .*number/],
     ['not YAML', 'node: [unclosed', /not-YAML.yaml:1: not valid YAML or JSON/],
@@ -85,4 +87,59 @@ test('the documented example profile is valid', () => {
   process.env.ARENA_REDIS_PASSWORD ??= 'example-redis-password';
   const profile = loadProfile(join(import.meta.dirname, '../../reference/profiles/example.yaml'));
   expect(profile).toMatchObject({ node: 'arena-b', role: 'control-plane', http: [{ name: 'api' }, { name: 'api-tls', insecure: true }] });
+});
+
+describe('the operator\'s own roles and vars', () => {
+  const LB = `node: lb1
+role: lb
+vars:
+  backends:
+    - { name: web1, url: "http://10.0.0.11:8080" }
+    - { name: web2, url: "http://10.0.0.12:8080" }
+  maxBackendLatencyMs: 300
+  statsPassword: \${env:FG_TEST_STATS}
+`;
+
+  test('any role name is a role; vars keep their shape and resolve references anywhere inside', () => {
+    process.env.FG_TEST_STATS = 'stats-secret-value';
+    const profile = loadProfile(profileFile('lb.yaml', LB));
+    expect(profile.role).toBe('lb');
+    expect(profile.vars).toEqual({
+      backends: [{ name: 'web1', url: 'http://10.0.0.11:8080' }, { name: 'web2', url: 'http://10.0.0.12:8080' }],
+      maxBackendLatencyMs: 300,
+      statsPassword: 'stats-secret-value',
+    });
+    expect(redact('stats-secret-value')).toBe('[redacted]');
+    delete process.env.FG_TEST_STATS;
+  });
+
+  test('a suites folder\'s vars schema (importing fleetgate/schema by name) checks vars with file:line field errors', async () => {
+    resolveFleetgateByName();
+    const suites = mkdtempSync(join(dir, 'suites-'));
+    writeFileSync(join(suites, 'vars.schema.ts'), [
+      "import { z } from 'fleetgate/schema';",
+      'export default z.object({',
+      '  backends: z.array(z.object({ name: z.string(), url: z.url() })).min(1),',
+      '  maxBackendLatencyMs: z.number().int().positive(),',
+      '  statsPassword: z.string().min(8),',
+      '});',
+    ].join('\n'));
+    const schemas = await loadVarsSchemas([suites]);
+    process.env.FG_TEST_STATS = 'stats-secret-value';
+    const good = profileFile('lb-good.yaml', LB);
+    await expect(checkProfileVars(good, parseProfile(good), schemas)).resolves.toBeUndefined();
+    const bad = profileFile('lb-bad.yaml', LB.replace('maxBackendLatencyMs: 300', 'maxBackendLatencyMs: fast'));
+    await expect(checkProfileVars(bad, parseProfile(bad), schemas)).rejects.toThrow(
+      new RegExp(`lb-bad.yaml:7: vars.maxBackendLatencyMs: expected number, received string \\(checked by .*vars.schema.ts\\)$`),
+    );
+    const badUrl = profileFile('lb-bad-url.yaml', LB.replace('http://10.0.0.12:8080', 'not a url'));
+    await expect(checkProfileVars(badUrl, parseProfile(badUrl), schemas)).rejects.toThrow(/lb-bad-url.yaml:6: vars.backends\[1\]\.url: /);
+    delete process.env.FG_TEST_STATS;
+  });
+
+  test('a vars schema file that exports no schema is named', async () => {
+    const suites = mkdtempSync(join(dir, 'suites-'));
+    writeFileSync(join(suites, 'vars.schema.ts'), 'export const nothing = 1;\n');
+    await expect(loadVarsSchemas([suites])).rejects.toThrow(/vars.schema.ts: export a schema as default/);
+  });
 });

@@ -18,25 +18,25 @@ afterAll(() => {
 });
 
 const failing: CriterionRun = {
-  id: 'preflight/test.spec.ts::latest test answers within 1234 ms', suite: 'preflight', file: 'test.spec.ts',
+  id: 'preflight/test.spec.ts::latest test answers within 1234 ms', suite: 'preflight', file: 'test.spec.ts', path: 'suites/preflight/test.spec.ts',
   title: 'latest test answers within 1234 ms', tags: ['test'], outcome: 'fail', durationMs: 1234,
   error: { type: 'AssertionError', message: 'password test rejected after 1234 ms', detail: 'at test.spec.ts:3:1 with test' },
   evidence: [{ label: 'dsn', value: 'postgres://u:test@h:1234/db' }],
 };
 const iterations: IterationResult[] = [1, 2].map((index) => ({
   index, startedAt: '2026-11-23T12:34:00.000Z', durationMs: 1234, errors: [], aborted: false,
-  runs: [failing, { id: 'preflight/test.spec.ts::steady', suite: 'preflight', file: 'test.spec.ts', title: 'steady', tags: [], outcome: 'pass', durationMs: 1234, evidence: [] }],
+  runs: [failing, { id: 'preflight/test.spec.ts::steady', suite: 'preflight', file: 'test.spec.ts', path: 'suites/preflight/test.spec.ts', title: 'steady', tags: [], outcome: 'pass', durationMs: 1234, evidence: [] }],
 }));
 const record: RunRecord = {
   id: '20261123-123400Z-1234', node: 'test-node', role: 'control-plane', iterations: 2, completedIterations: 2, suites: ['preflight'],
-  suitesPath: 'suites', startedAt: '2026-11-23T12:34:00.000Z', finishedAt: '2026-11-23T12:34:05.000Z', exitCode: 1, aborted: 'SIGTERM while running test 1234',
+  startedAt: '2026-11-23T12:34:00.000Z', finishedAt: '2026-11-23T12:34:05.000Z', exitCode: 1, aborted: 'SIGTERM while running test 1234',
 };
 
 beforeAll(() => {
   const redactor = beginRedaction(new Redactor());
   redactor.add('test');
   redactor.add('1234');
-  writeIterationReport(out, iterations, { runId: record.id, node: record.node, role: record.role, iterations: 2, startedAt: record.startedAt, suitesPath: 'suites' });
+  writeIterationReport(out, iterations, { runId: record.id, node: record.node, role: record.role, iterations: 2, startedAt: record.startedAt });
   writeFinalReports(out, record, iterations);
 });
 
