@@ -2,7 +2,8 @@
 import './matchers.ts';
 
 export { test } from './fixtures.ts';
-export { expect, describe } from 'vitest';
+export { expect, describe, beforeAll, afterAll, beforeEach, afterEach } from 'vitest';
+export { z } from 'zod';
 export { currentProfile } from './target.ts';
 export { eventually } from './eventually.ts';
 export { run } from './run.ts';
