@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkProfileVars, parseProfile } from './load.ts';
+import { checkMachine, checkProfileVars, parseProfile } from './load.ts';
 import type { VarsSchema } from './vars.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Profile } from './schema.ts';
@@ -21,6 +21,7 @@ export interface Compiled {
  */
 export async function compileProfile(file: string, varsSchemas: readonly VarsSchema[] = []): Promise<Compiled> {
   const parsed = parseProfile(file);
+  checkMachine(file, parsed);
   await checkProfileVars(file, parsed, varsSchemas);
   const dir = mkdtempSync(join(tmpdir(), 'fleetgate-compiled-'));
   const compiled: CompiledProfile = { source: file, profile: parsed };

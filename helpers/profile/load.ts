@@ -3,6 +3,7 @@ import { profileSchema, type Profile } from './schema.ts';
 import { expectMapping, fieldPath, readYaml, SourceError, validateYaml, type YamlSource } from '../validated-yaml.ts';
 import { resolveSecrets, SecretError } from './secrets.ts';
 import { checkVars, type VarsSchema } from './vars.ts';
+import { machineMismatch, type Machine } from './machine-match.ts';
 
 /** A mistake in a profile: file, line, field and the fix. */
 export class ProfileError extends SourceError {
@@ -58,4 +59,10 @@ export async function checkProfileVars(file: string, profile: Profile, schemas: 
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
     throw new ProfileError(file, fieldPath(path), `${issues[0]!.message}${more} (checked by ${schema.file})`, lineOf(path));
   }
+}
+
+/** A profile pinned to another machine (`match:`) is refused here, with the line of its pin. */
+export function checkMachine(file: string, profile: Profile, here?: Machine): void {
+  const mismatch = machineMismatch(profile, here);
+  if (mismatch) throw new ProfileError(file, 'match', mismatch, readYaml(file, 'profile').lineOf(['match']));
 }

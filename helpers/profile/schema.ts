@@ -58,8 +58,15 @@ const headroom = z.strictObject({
   memory: z.strictObject({ minAvailableMiB: z.number().positive() }).optional(),
 });
 
+/** The machine this profile is for: a gate started anywhere else refuses rather than check the runner. */
+const match = z.strictObject({
+  hostname: z.string().min(1).optional(),
+  machineId: z.string().regex(/^[0-9a-f]{32}$/, { message: '32 hex digits, as in /etc/machine-id' }).optional(),
+}).refine((m) => m.hostname !== undefined || m.machineId !== undefined, { message: 'give hostname, machineId or both' });
+
 export const profileSchema = z.strictObject({
   node: name,
+  match: match.optional(),
   /** Any name the operator gives a kind of node (`lb`, `bitcoin-node`, …): it selects suites/<suite>/<role>/. */
   role: name,
   transport: transport.default({ kind: 'local' }),

@@ -143,6 +143,15 @@ describe('bad input exits 2 with one clear line', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test('a profile pinned to another machine refuses to run here, in one line, before anything starts', async () => {
+    const pinned = join(outDir(), 'pinned.yaml');
+    writeFileSync(pinned, `${readFileSync(join(FIXTURES, 'profiles/local.yaml'), 'utf8')}match:\n  hostname: not-this-machine\n`);
+    const run = await gate(['--profile', pinned, '--suites', join(FIXTURES, 'suites'), '--iterations', '1'], env);
+    expect(run.exitCode, run.all).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^fleetgate: .*pinned\.yaml:\d+: match: this profile is for node test-node \(hostname "not-this-machine", this one is "[^"]+"\): run the gate on that node, not against it from here$/);
+    expect(run.stdout).not.toMatch(/iteration 1/);
+  });
+
   test.for([
     [['--iterations', '0'], /--iterations must be a whole number >= 1, got "0"/],
     [['--suite', 'prefligt'], /--suite: no suite "prefligt".*did you mean "preflight"\?/],

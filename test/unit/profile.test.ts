@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { checkProfileVars, loadProfile, parseProfile, ProfileError } from '../../helpers/profile/load.ts';
+import { checkMachine, checkProfileVars, loadProfile, parseProfile, ProfileError } from '../../helpers/profile/load.ts';
 import { loadVarsSchemas } from '../../helpers/profile/vars.ts';
 import { resolveFleetgateByName } from '../../cli/fleetgate-module.ts';
 import { redact } from '../../helpers/redact.ts';
@@ -141,5 +141,26 @@ vars:
     const suites = mkdtempSync(join(dir, 'suites-'));
     writeFileSync(join(suites, 'vars.schema.ts'), 'export const nothing = 1;\n');
     await expect(loadVarsSchemas([suites])).rejects.toThrow(/vars.schema.ts: export a schema as default/);
+  });
+});
+
+describe('a profile pinned to its machine (match:)', () => {
+  const here = { hostname: 'b1', machineId: '3d1219c7c4c5404aaa1f6d2a48adfda4' };
+  const pinned = (match: string): string => profileFile('pinned.yaml', `node: b1\nrole: control-plane\nmatch:\n${match}`);
+
+  test('runs on that machine', () => {
+    expect(() => checkMachine(pinned(`  hostname: b1\n  machineId: ${here.machineId}\n`), parseProfile(join(dir, 'pinned.yaml')), here)).not.toThrow();
+  });
+
+  test.for([
+    ['  hostname: b2\n', /pinned.yaml:3: match: this profile is for node b1 \(hostname "b2", this one is "b1"\): run the gate on that node, not against it from here/],
+    ['  machineId: 0123456789abcdef0123456789abcdef\n', /machine-id 0123456789abcdef0123456789abcdef, this one is 3d1219c7/],
+  ])('refuses anywhere else: %j', ([match, message]) => {
+    const file = pinned(match as string);
+    expect(() => checkMachine(file, parseProfile(file), here)).toThrow(message as RegExp);
+  });
+
+  test('a pin must say something', () => {
+    expect(loadError(pinned('  {}\n'.replace('  {}', '  hostname: ""'))).message).toMatch(/match.hostname/);
   });
 });
