@@ -52,6 +52,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+/** `./gate.sh <command> …` for what is not the gate itself; loaded only when asked for. */
+async function subcommand(argv: string[]): Promise<number | undefined> {
+  const [command, sub, ...rest] = argv.slice(2);
+  const log = (line: string): void => void process.stdout.write(`${redact(line)}\n`);
+  if (command === 'report' && sub === 'merge') return (await import('./commands/report-merge.ts')).reportMerge(rest, log);
+  if (command === 'report') {
+    process.stderr.write('fleetgate: report: the command is "report merge DIR..."\n');
+    return EXIT.usage;
+  }
+  return undefined;
+}
+
+process.exitCode = (await subcommand(process.argv)) ?? (await main(process.argv));
 // An aborted run may leave a hung criterion's handles open; everything is written, so do not wait for them.
 if (process.exitCode === EXIT.aborted) setTimeout(() => process.exit(EXIT.aborted), 2_000).unref();

@@ -1,6 +1,7 @@
 // JUnit XML as Jenkins (xUnit, junit-10.xsd), GitLab and Surefire read it. Byte-stable: sorted, no
 // machine-specific paths. A flaky criterion carries one <flakyFailure> per failed iteration and, because
 // the gate fails on it, one <failure type="flaky">; blocked is an <error type="blocked">.
+// One node's file has a testsuite per spec file; a fleet's, a testsuite per node and suite.
 import { element, seconds, xmlText } from './xml.ts';
 import type { CriterionError, CriterionVerdict, EvidenceItem, Outcome, Verdict } from '../gate/types.ts';
 
@@ -14,13 +15,14 @@ export interface JunitRun {
 
 /** The testcase's state in this document: a verdict (merged file) or one iteration's outcome. */
 interface CaseModel {
+  run: JunitRun;
   id: string;
   suite: string;
   file: string;
   path: string;
   title: string;
   timeMs: number;
-  state: Verdict | Outcome;
+  state: Verdict | Outcome | 'unreachable';
   error: CriterionError | null;
   /** merged file: each failed iteration or retried attempt, for <flakyFailure> */
   failedIterations: { label: string; error: CriterionError }[];
@@ -28,9 +30,31 @@ interface CaseModel {
   evidence: EvidenceItem[];
 }
 
-const FAILURE_STATES = new Set(['broken', 'flaky', 'fail']);
+interface Grouping {
+  /** Cases with one key share a testsuite. */
+  key(c: CaseModel): string;
+  /** The testsuite's name after `<node>/<role>/`. */
+  label(c: CaseModel): string;
+  /** The spec file, when a testsuite is one file. */
+  file(c: CaseModel): string | undefined;
+}
 
-function caseXml(c: CaseModel, run: JunitRun): string {
+const BY_FILE: Grouping = {
+  key: (c) => c.path || c.suite,
+  label: (c) => (c.file ? `${c.suite}/${c.file}` : c.suite),
+  file: (c) => c.path || undefined,
+};
+
+const BY_NODE_AND_SUITE: Grouping = {
+  key: (c) => `${c.run.node}\u0000${c.suite}`,
+  label: (c) => c.suite,
+  file: () => undefined,
+};
+
+const FAILURE_STATES = new Set(['broken', 'flaky', 'fail']);
+const ERROR_STATES = new Set(['blocked', 'unreachable']);
+
+function caseXml(c: CaseModel): string {
   const parts: string[] = [];
   const message = c.error?.message ?? '';
   if (c.state === 'flaky') {
@@ -41,44 +65,45 @@ function caseXml(c: CaseModel, run: JunitRun): string {
     }
   } else if (FAILURE_STATES.has(c.state)) {
     parts.push(element('failure', { type: c.state === 'broken' ? 'broken' : (c.error?.type ?? 'failure'), message }, xmlText(c.error?.detail || message)));
-  } else if (c.state === 'blocked') {
-    parts.push(element('error', { type: 'blocked', message }, xmlText(c.error?.detail || message)));
+  } else if (ERROR_STATES.has(c.state)) {
+    parts.push(element('error', { type: c.state, message }, xmlText(c.error?.detail || message)));
   } else if (c.state === 'skipped' || c.state === 'skip') {
     parts.push(element('skipped', { message: message || 'skipped' }));
   }
   const out = [c.summary, ...c.evidence.map((e) => `evidence ${e.label}: ${e.value}`)].join('\n');
   parts.push(element('system-out', {}, xmlText(out)));
-  const classname = [run.node, run.role, c.suite, c.file.replace(/\.spec\.ts$/, '').replace(/\//g, '.')].filter(Boolean).join('.');
+  const classname = [c.run.node, c.run.role, c.suite, c.file.replace(/\.spec\.ts$/, '').replace(/\//g, '.')].filter(Boolean).join('.');
   return element('testcase', { name: c.title, classname, time: seconds(c.timeMs) }, parts.join(''));
 }
 
-function documentXml(cases: CaseModel[], run: JunitRun, timeMs: number): string {
+function documentXml(cases: CaseModel[], name: string, timeMs: number, grouping: Grouping): string {
   const groups = new Map<string, CaseModel[]>();
-  for (const c of [...cases].sort((a, b) => a.id.localeCompare(b.id))) {
-    const key = c.path || c.suite;
+  const order = (c: CaseModel): string => `${c.run.node}\u0000${c.id}`;
+  for (const c of [...cases].sort((a, b) => order(a).localeCompare(order(b)))) {
+    const key = grouping.key(c);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const count = (list: CaseModel[], test: (c: CaseModel) => boolean): number => list.filter(test).length;
-  const isFailure = (c: CaseModel): boolean => FAILURE_STATES.has(c.state);
-  const isError = (c: CaseModel): boolean => c.state === 'blocked';
-  const isSkip = (c: CaseModel): boolean => c.state === 'skipped' || c.state === 'skip';
-  const suites = [...groups].map(([key, list], i) => {
+  const count = (list: CaseModel[], states: Set<string>): number => list.filter((c) => states.has(c.state)).length;
+  const SKIPS = new Set(['skipped', 'skip']);
+  const suites = [...groups.values()].map((list, i) => {
+    const first = list[0]!;
+    const { node, role, iterations, runId, startedAt } = first.run;
     const properties = [
-      ['node', run.node], ['role', run.role], ['suite', list[0]!.suite], ['iterations', String(run.iterations)], ['run.id', run.runId],
+      ['node', node], ['role', role], ['suite', first.suite], ['iterations', String(iterations)], ['run.id', runId],
       ...list.flatMap((c) => c.evidence.map((e) => [`evidence ${c.title} › ${e.label}`, e.value])),
-    ].map(([name, value]) => element('property', { name: name!, value: value! })).join('');
+    ].map(([propertyName, value]) => element('property', { name: propertyName!, value: value! })).join('');
+    const file = grouping.file(first);
     return element('testsuite', {
-      name: `${run.node}/${run.role}/${list[0]!.file ? `${list[0]!.suite}/${list[0]!.file}` : key}`,
-      tests: list.length, failures: count(list, isFailure), errors: count(list, isError), skipped: count(list, isSkip),
-      time: seconds(list.reduce((t, c) => t + c.timeMs, 0)), timestamp: run.startedAt.replace(/\.\d+Z$/, ''),
-      hostname: run.node, id: i, package: `${run.node}.${run.role}`,
-      ...(list[0]!.path ? { file: list[0]!.path } : {}),
-    }, element('properties', {}, properties) + list.map((c) => caseXml(c, run)).join(''));
+      name: `${node}/${role}/${grouping.label(first)}`,
+      tests: list.length, failures: count(list, FAILURE_STATES), errors: count(list, ERROR_STATES), skipped: count(list, SKIPS),
+      time: seconds(list.reduce((t, c) => t + c.timeMs, 0)), timestamp: startedAt.replace(/\.\d+Z$/, ''),
+      hostname: node, id: i, package: `${node}.${role}`,
+      ...(file ? { file } : {}),
+    }, element('properties', {}, properties) + list.map(caseXml).join(''));
   });
   const header = '<?xml version="1.0" encoding="UTF-8"?>\n';
   return header + element('testsuites', {
-    name: `fleetgate ${run.node} (${run.role})`, time: seconds(timeMs), tests: cases.length,
-    failures: count(cases, isFailure), errors: count(cases, isError),
+    name, time: seconds(timeMs), tests: cases.length, failures: count(cases, FAILURE_STATES), errors: count(cases, ERROR_STATES),
   }, `\n${suites.join('\n')}\n`) + '\n';
 }
 
@@ -97,10 +122,9 @@ export function describeCounts(v: CriterionVerdict): string {
   return `${v.verdict}: passed ${v.passed}/${n}${extra.length ? `, ${extra.join(', ')}` : ''}`;
 }
 
-/** The merged file over all iterations. */
-export function mergedJunit(verdicts: readonly CriterionVerdict[], run: JunitRun, timeMs: number): string {
-  return documentXml(verdicts.map((v) => ({
-    id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: mean(v.durationsMs), state: v.verdict,
+function verdictCases(verdicts: readonly CriterionVerdict[], run: JunitRun): CaseModel[] {
+  return verdicts.map((v) => ({
+    run, id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: mean(v.durationsMs), state: v.verdict,
     error: [...v.errors].reverse().find((e) => e !== null) ?? null,
     failedIterations: v.outcomes.flatMap((outcome, i) => [
       ...v.retried[i]!.map((error, k) => ({ label: `iteration ${i + 1}, attempt ${k + 1}`, error })),
@@ -108,19 +132,43 @@ export function mergedJunit(verdicts: readonly CriterionVerdict[], run: JunitRun
     ]),
     summary: `${describeCounts(v)} · durations ms: ${v.durationsMs.map((d) => d ?? '-').join(', ')}`,
     evidence: v.evidence,
-  })), run, timeMs);
+  }));
+}
+
+/** The merged file over all iterations. */
+export function mergedJunit(verdicts: readonly CriterionVerdict[], run: JunitRun, timeMs: number): string {
+  return documentXml(verdictCases(verdicts, run), `fleetgate ${run.node} (${run.role})`, timeMs, BY_FILE);
 }
 
 /** One iteration's file. */
 export function iterationJunit(verdicts: readonly CriterionVerdict[], iteration: number, run: JunitRun, timeMs: number): string {
   const i = iteration - 1;
+  const single = { ...run, iterations: 1 };
   return documentXml(verdicts.flatMap((v) => {
     const outcome = v.outcomes[i];
     if (outcome === undefined) return [];
     return [{
-      id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: v.durationsMs[i] ?? 0,
+      run: single, id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: v.durationsMs[i] ?? 0,
       state: outcome === 'missing' ? 'fail' : outcome, error: v.errors[i] ?? null, failedIterations: [],
       summary: `iteration ${iteration}: ${outcome}`, evidence: [],
     }];
-  }), { ...run, iterations: 1 }, timeMs);
+  }), `fleetgate ${run.node} (${run.role})`, timeMs, BY_FILE);
+}
+
+/** A node of a fleet: its criteria, or why there are none (the transport could not reach it). */
+export interface FleetNodeJunit {
+  run: JunitRun;
+  verdicts: readonly CriterionVerdict[];
+  unreachable?: string;
+}
+
+/** The fleet's file: a testsuite per node and suite; an unreachable node is one <error type="unreachable">. */
+export function fleetJunit(nodes: readonly FleetNodeJunit[], name: string, timeMs: number): string {
+  const cases = nodes.flatMap((node) => (node.unreachable === undefined
+    ? verdictCases(node.verdicts, node.run)
+    : [{
+      run: node.run, id: '(node)::reachable', suite: '(node)', file: '', path: '', title: 'node is reachable', timeMs: 0, state: 'unreachable' as const,
+      error: { type: 'unreachable', message: node.unreachable, detail: node.unreachable }, failedIterations: [], summary: `unreachable: ${node.unreachable}`, evidence: [],
+    }]));
+  return documentXml(cases, name, timeMs, BY_NODE_AND_SUITE);
 }
