@@ -35,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const id = runId();
-  const progress = new Progress((text) => process.stdout.write(text), Boolean(process.stdout.isTTY));
+  // On a node run by a fleet controller, progress goes back as JSON lines.
+  const progress = new Progress((text) => process.stdout.write(text), Boolean(process.stdout.isTTY), process.env.FLEETGATE_PROGRESS === 'jsonl' ? 'jsonl' : 'text');
   try {
     const options = resolveOptions(program.opts<RawOptions>(), id);
     return await runGate(options, id, progress);

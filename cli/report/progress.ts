@@ -6,6 +6,23 @@ import { MARK, rows, countsLine } from './table.ts';
 
 export type Write = (text: string) => void;
 
+/** What a gate on a node tells its fleet controller, one JSON object per line (`FLEETGATE_PROGRESS=jsonl`). */
+export type ProgressEvent =
+  | { event: 'log'; line: string }
+  | { event: 'iteration-start'; iteration: number; of: number }
+  | { event: 'criterion-end'; iteration: number; id: string; outcome: CriterionRun['outcome']; message?: string }
+  | { event: 'iteration-end'; iteration: number; of: number; counts: Record<CriterionRun['outcome'], number>; ms: number };
+
+/** The controller's side: a line that is one of our events, or undefined. */
+export function parseProgressEvent(line: string): ProgressEvent | undefined {
+  if (!line.startsWith('{"event":')) return undefined;
+  try {
+    return JSON.parse(line) as ProgressEvent;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Progress {
   readonly #write: Write;
   readonly #tty: boolean;
@@ -14,10 +31,17 @@ export class Progress {
   #counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
   #running = '';
   #statusShown = false;
+  readonly #jsonl: boolean;
 
-  constructor(write: Write, tty: boolean) {
+  /** `jsonl`: events for a fleet controller instead of text for a person. */
+  constructor(write: Write, tty: boolean, mode: 'text' | 'jsonl' = 'text') {
     this.#write = write;
-    this.#tty = tty;
+    this.#jsonl = mode === 'jsonl';
+    this.#tty = tty && !this.#jsonl;
+  }
+
+  #emit(event: ProgressEvent): void {
+    this.#write(`${JSON.stringify(event)}\n`);
   }
 
   /** A free-text line: masked as a whole, since anything may be in it. */
@@ -27,6 +51,7 @@ export class Progress {
 
   /** A line built here from structure (ids, counts) and values that are masked one by one. */
   #line(line: string): void {
+    if (this.#jsonl) return this.#emit({ event: 'log', line });
     this.#clearStatus();
     this.#write(`${line}\n`);
   }
@@ -35,6 +60,7 @@ export class Progress {
     this.#iteration = index;
     this.#total = total;
     this.#counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
+    if (this.#jsonl) return this.#emit({ event: 'iteration-start', iteration: index, of: total });
     if (!this.#tty) this.#line(`iteration ${index}/${total} …`);
     this.#status();
   }
@@ -46,6 +72,10 @@ export class Progress {
 
   criterionEnd(run: CriterionRun): void {
     this.#counts[run.outcome]++;
+    if (this.#jsonl) {
+      const message = run.error ? redact(run.error.message) : undefined;
+      return this.#emit({ event: 'criterion-end', iteration: this.#iteration, id: run.id, outcome: run.outcome, ...(message ? { message } : {}) });
+    }
     if (run.outcome === 'fail' || run.outcome === 'blocked') {
       const mark = run.outcome === 'fail' ? styleText('red', '✗') : styleText('yellow', '⊘');
       this.#line(`  ${mark} [${this.#iteration}/${this.#total}] ${run.id} — ${redact(run.error?.message ?? run.outcome)}`);
@@ -55,6 +85,7 @@ export class Progress {
 
   iterationEnd(durationMs: number): void {
     const c = this.#counts;
+    if (this.#jsonl) return this.#emit({ event: 'iteration-end', iteration: this.#iteration, of: this.#total, counts: { ...c }, ms: durationMs });
     this.#line(`iteration ${this.#iteration}/${this.#total}: ${c.pass} passed, ${c.fail} failed, ${c.blocked} blocked, ${c.skip} skipped (${(durationMs / 1000).toFixed(1)} s)`);
   }
 

@@ -20,8 +20,11 @@ function asProfileError(error: unknown): never {
 
 export { fieldPath };
 
-/** Read and validate a profile; secret references stay unresolved. */
-export function parseProfile(file: string): Profile {
+/**
+ * Read and validate a profile; secret references stay unresolved. They are tried once (a missing one
+ * is reported with its line) unless `tryReferences` is false: a fleet controller cannot read a node's files.
+ */
+export function parseProfile(file: string, { tryReferences = true }: { tryReferences?: boolean } = {}): Profile {
   let source: YamlSource;
   let profile: Profile;
   try {
@@ -32,6 +35,7 @@ export function parseProfile(file: string): Profile {
     asProfileError(error);
   }
   const { lineOf } = source;
+  if (!tryReferences) return profile;
   // Resolve once here so a missing secret is reported with its line; callers get the unresolved form.
   try {
     resolveSecrets(profile, file);

@@ -28,7 +28,16 @@ export function spawnCollect(file: string, args: readonly string[], options: Exe
       resolve({ exitCode: code ?? (signal ? 128 + 9 : 1), stdout, stderr });
     });
     child.stdin.on('error', () => undefined); // a program that does not read stdin closes it early
-    child.stdin.end(options.input ?? '');
+    const hold = options.holdStdinUntil;
+    if (!hold) {
+      child.stdin.end(options.input ?? '');
+      return;
+    }
+    child.stdin.write(options.input ?? '');
+    const release = (): void => void child.stdin.end();
+    if (hold.aborted) release();
+    else hold.addEventListener('abort', release, { once: true });
+    child.on('close', () => hold.removeEventListener('abort', release));
   });
 }
 

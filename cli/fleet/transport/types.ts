@@ -6,6 +6,11 @@ export interface ExecOptions {
   /** Each line of stdout as it arrives (live progress from the node). */
   onLine?: (line: string) => void;
   timeoutMs?: number;
+  /**
+   * Keep stdin open after `input` until the program ends or this signal aborts; closing it early is
+   * how a controller tells the gate on a node to stop (over docker exec and ssh alike).
+   */
+  holdStdinUntil?: AbortSignal;
 }
 
 export interface ExecResult {
