@@ -8,6 +8,7 @@ import { registerSecret } from '../helpers/redact.ts';
 import { writeTempProfile, type TempProfile } from '../helpers/profile/temp-file.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { findMutant, MUTANTS } from './mutants.ts';
+import { isAlive } from './pids.ts';
 import { nodeBProfile } from './profiles/node-b.ts';
 
 // Ryuk's image cannot be pulled here; every container carries our labels and is removed by us.
@@ -132,22 +133,13 @@ export async function leftoverContainers(): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Remove containers whose owning process on this host is gone (a run killed with SIGKILL cannot clean up). */
 export async function reapOrphans(log: (line: string) => void = () => undefined): Promise<string[]> {
   const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', `{{.Names}} {{.Label "${LABEL_OWNER}"}}`]);
   const orphans = stdout.split('\n').filter(Boolean).flatMap((line) => {
     const [name, owner = ''] = line.split(' ');
     const [host, pid] = owner.split(':');
-    return host === hostname() && pid && !alive(Number(pid)) ? [name!] : [];
+    return host === hostname() && pid && !isAlive(Number(pid)) ? [name!] : [];
   });
   if (orphans.length) {
     await execa('docker', ['rm', '-f', '-v', ...orphans]);
