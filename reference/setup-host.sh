@@ -7,6 +7,10 @@ command -v docker >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1 || need+
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v bats >/dev/null 2>&1 || need+=(bats)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+# fleetgate's own tests (--tests) also drive the fleet playbook (fleet/gate.yml): Debian's Ansible,
+# which carries community.docker.
+if [ "${1:-}" = --tests ]; then command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible); fi
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "setup-host: need root to install: ${need[*]}" >&2; exit 1; }
   echo "setup-host: installing ${need[*]}" >&2
