@@ -13,12 +13,15 @@ export interface HttpReply {
 export interface HttpProbeOptions {
   timeoutMs?: number;
   insecure?: boolean;
+  /** HTTP Basic auth; the password should come from the profile (a secret, masked in every encoded form). */
+  auth?: { user: string; password: string };
 }
 
 function get(url: URL, options: HttpProbeOptions): Promise<HttpReply> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', timeout: options.timeoutMs ?? 5_000, rejectUnauthorized: !options.insecure, agent: false }, (res) => {
+    const req = send(url, { method: 'GET', timeout: options.timeoutMs ?? 5_000, rejectUnauthorized: !options.insecure, agent: false,
+      auth: options.auth && `${options.auth.user}:${options.auth.password}` }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

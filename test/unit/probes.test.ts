@@ -16,6 +16,10 @@ const port = (s: Server): number => (s.address() as AddressInfo).port;
 
 beforeAll(async () => {
   http = createServer((req, res) => {
+    if (req.url === '/private') {
+      res.writeHead(req.headers.authorization === `Basic ${Buffer.from('ops:probe-secret-pw').toString('base64')}` ? 200 : 401).end();
+      return;
+    }
     const delay = req.url === '/slow' ? 300 : 0;
     setTimeout(() => res.writeHead(req.url === '/healthz' || req.url === '/slow' ? 200 : 503).end('{"status":"ok"}'), delay);
   });
@@ -37,6 +41,13 @@ test('http probe reports status, body and latency', async () => {
   expect(result).toMatchObject({ ok: true, value: { status: 200, json: { status: 'ok' } } });
   expect(result).toHaveStatus(200);
   expect(result).toAnswerWithin(1_000);
+});
+
+test('http probe sends Basic auth when given a user and password', async () => {
+  const url = `http://127.0.0.1:${port(http)}/private`;
+  expect(await probeHttp(url)).toHaveStatus(401);
+  expect(await probeHttp(url, { auth: { user: 'ops', password: 'wrong' } })).toHaveStatus(401);
+  expect(await probeHttp(url, { auth: { user: 'ops', password: 'probe-secret-pw' } })).toHaveStatus(200);
 });
 
 test('toHaveStatus and toAnswerWithin fail with the status and latency seen', async () => {
