@@ -49,6 +49,9 @@ export function roleProjects({ roles, suitesDirs = [DEFAULT_SUITES_DIR], referen
       isolate: false,
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      // Criteria come from what the profile lists: a profile without https endpoints has no TLS criterion,
+      // and a spec file with none generated is not a failure.
+      passWithNoTests: true,
       // Shortened values in assertion messages would carry the first characters of a secret past redaction.
       chaiConfig: { truncateThreshold: 0 },
     },
