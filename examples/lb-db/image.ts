@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { ensureReferenceImages, IMAGE_LABEL } from '../../reference/images/build.ts';
 
 const CONTEXT = join(import.meta.dirname, 'image');
+const REPOSITORY = 'fleetgate/example-lb-db';
 
 async function layers(image: string): Promise<string[]> {
   const { stdout } = await execa('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image]);
@@ -30,11 +31,15 @@ export async function ensureExampleImage(log: (line: string) => void = () => und
   const base = await referenceBase(log);
   const hash = createHash('sha256').update(base);
   for (const file of readdirSync(CONTEXT).sort()) hash.update(file).update(readFileSync(join(CONTEXT, file)));
-  const tag = `fleetgate/example-lb-db:${hash.digest('hex').slice(0, 12)}`;
+  const tag = `${REPOSITORY}:${hash.digest('hex').slice(0, 12)}`;
   const { exitCode } = await execa('docker', ['image', 'inspect', tag], { reject: false });
   if (exitCode !== 0) {
     log(`building ${tag} (apt-get install haproxy nginx-light)`);
     await execa('docker', ['build', '-q', '--force-rm', '--label', `${IMAGE_LABEL}=example-lb-db`, '--build-arg', `BASE=${base}`, '-t', tag, CONTEXT]);
+    // Builds from older inputs are never used again; one still in use by a container stays (rmi refuses).
+    const { stdout } = await execa('docker', ['images', REPOSITORY, '--format', '{{.Repository}}:{{.Tag}}']);
+    const stale = stdout.split('\n').filter((t) => t && t !== tag);
+    if (stale.length) await execa('docker', ['rmi', ...stale], { reject: false });
   }
   return tag;
 }
