@@ -93,7 +93,7 @@ export class StartedArenaStack implements AsyncDisposable {
   profile(): ProfileInput {
     const host = this.nodeB.getHost() === 'localhost' ? '127.0.0.1' : this.nodeB.getHost();
     return nodeBProfile({
-      container: this.nodeB.getName().replace(/^\//, ''),
+      transport: { kind: 'docker', container: this.nodeB.getName().replace(/^\//, '') },
       host,
       ports: { http: this.nodeB.getMappedPort(8080), https: this.nodeB.getMappedPort(8443), postgres: this.nodeB.getMappedPort(5432), redis: this.nodeB.getMappedPort(6379) },
     });

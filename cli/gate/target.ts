@@ -70,6 +70,6 @@ export function placeholderReferenceTarget(): Promise<Target> {
   process.env.ARENA_DB_PASSWORD ??= 'not-started';
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
-  const temp = writeTempProfile(nodeBProfile({ container: 'arena-b (not started)', host: '127.0.0.1', ports }), 'node B, not started (--list)');
+  const temp = writeTempProfile(nodeBProfile({ transport: { kind: 'docker', container: 'arena-b (not started)' }, host: '127.0.0.1', ports }), 'node B, not started (--list)');
   return compile(temp.file, async () => temp.remove());
 }

@@ -2,20 +2,28 @@
 import type { ProfileInput } from '../../helpers/profile/schema.ts';
 
 export interface NodeBAddress {
-  container: string;
+  /** How specs run commands there: `docker exec` from the host, or locally when the gate runs on the node. */
+  transport: ProfileInput['transport'];
   host: string;
   ports: { http: number; https: number; postgres: number; redis: number };
+  /** The node's name (default arena-b) and, on the node, the hostname its profile pins. */
+  node?: string;
+  match?: ProfileInput['match'];
 }
+
+/** Ports as node B itself listens: what a profile for the gate running on the node uses. */
+export const NODE_B_PORTS = { http: 8080, https: 8443, postgres: 5432, redis: 6379 } as const;
 
 export const NODE_B_ROLE = 'control-plane';
 
 export const NODE_B_TABLES = ['users', 'principals', 'teams', 'team_members', 'challenges', 'instances', 'leases', 'audit_log', 'schema_migrations'];
 
-export function nodeBProfile({ container, host, ports }: NodeBAddress): ProfileInput {
+export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }: NodeBAddress): ProfileInput {
   return {
-    node: 'arena-b',
+    node,
+    ...(match ? { match } : {}),
     role: NODE_B_ROLE,
-    transport: { kind: 'docker', container },
+    transport,
     config: { validate: ['arena', 'env', 'validate', 'control-plane', '--json'] },
     http: [
       { name: 'api', url: `http://${host}:${ports.http}`, health: '/healthz', ready: '/readyz', maxLatencyMs: 500 },

@@ -10,6 +10,8 @@ const reach = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('ssh'), host: z.string().min(1), port: z.number().int().min(1).max(65535).optional(),
     user: z.string().min(1).optional(), identityFile: z.string().min(1).optional(),
+    /** Trust exactly these host keys (StrictHostKeyChecking=yes), instead of ~/.ssh/known_hosts. */
+    knownHostsFile: z.string().min(1).optional(),
   }),
 ]);
 

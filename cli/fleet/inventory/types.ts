@@ -5,7 +5,7 @@ import { SourceError } from '../../../helpers/validated-yaml.ts';
 export type Reach =
   | { kind: 'local' }
   | { kind: 'docker'; container: string }
-  | { kind: 'ssh'; host: string; port?: number; user?: string; identityFile?: string };
+  | { kind: 'ssh'; host: string; port?: number; user?: string; identityFile?: string; knownHostsFile?: string };
 
 export interface InventoryNode {
   name: string;

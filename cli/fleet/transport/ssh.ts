@@ -12,6 +12,8 @@ export interface SshTarget {
   port?: number;
   user?: string;
   identityFile?: string;
+  /** Trust exactly the host keys in this file. */
+  knownHostsFile?: string;
   /** Extra `-o` options (e.g. UserKnownHostsFile for a run-made key). */
   options?: readonly string[];
   connectTimeoutSeconds?: number;
@@ -55,6 +57,7 @@ export class SshTransport implements Transport {
       '-o', 'ServerAliveInterval=15',
       ...(target.port ? ['-p', String(target.port)] : []),
       ...(target.identityFile ? ['-i', target.identityFile, '-o', 'IdentitiesOnly=yes'] : []),
+      ...(target.knownHostsFile ? ['-o', `UserKnownHostsFile=${target.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes'] : []),
       ...(target.options ?? []).flatMap((o) => ['-o', o]),
     ];
   }

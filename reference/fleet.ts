@@ -1,0 +1,143 @@
+// The embedded default target as a real fleet: reference node B and two more nodes of the same role
+// (as in seed 001, where one gate runs on every host), each a container without Node.js. The gate runs
+// ON each: two are reached with docker, one over ssh (sshd in the image, a key pair made for the run,
+// a loopback port). Builder → StartedArenaFleet, which writes the inventory and profiles for the run.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GenericContainer, PullPolicy, Wait, type StartedTestContainer } from 'testcontainers';
+import { stringify } from 'yaml';
+import { registerSecret } from '../helpers/redact.ts';
+import { ensureReferenceImages } from './images/build.ts';
+import { findMutant, MUTANTS } from './mutants.ts';
+import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE } from './profiles/node-b.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './stack.ts';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+
+const secret = (): string => randomBytes(18).toString('base64url');
+
+interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+function keyPair(dir: string, name: string): KeyPair & { file: string } {
+  const file = join(dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `fleetgate-${name}`, '-f', file]);
+  return { file, privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8').trim() };
+}
+
+export interface FleetNodePlan {
+  name: string;
+  via: 'docker' | 'ssh';
+}
+
+export class ArenaFleet {
+  #runId = randomBytes(4).toString('hex');
+  #mutant: { name: string; node: string } | undefined;
+  #log: (line: string) => void = () => undefined;
+  readonly #nodes: FleetNodePlan[] = [
+    { name: 'arena-b1', via: 'docker' },
+    { name: 'arena-b2', via: 'docker' },
+    { name: 'arena-b3', via: 'ssh' },
+  ];
+
+  withRunId(id: string): this {
+    this.#runId = id;
+    return this;
+  }
+
+  withLog(log: (line: string) => void): this {
+    this.#log = log;
+    return this;
+  }
+
+  /** One fault switch, on one node (default the first): the other nodes must stay green. */
+  withMutant(name: string | undefined, node = this.#nodes[0]!.name): this {
+    if (!name) return this;
+    if (!findMutant(name)) throw new Error(`unknown mutant "${name}" (known: ${MUTANTS.map((m) => m.name).join(', ')})`);
+    if (!this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
+    this.#mutant = { name, node };
+    return this;
+  }
+
+  async start(): Promise<StartedArenaFleet> {
+    await reapOrphans(this.#log);
+    const { nodeB: image } = await ensureReferenceImages(this.#log);
+    const dir = mkdtempSync(join(tmpdir(), 'fleetgate-arena-fleet-'));
+    const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
+    const sessionSecret = secret() + secret();
+    const client = keyPair(dir, 'client');
+    const host = keyPair(dir, 'host');
+    [...Object.values(secrets), sessionSecret, client.privateKey, host.privateKey].forEach(registerSecret);
+    this.#log(`starting the reference fleet: ${this.#nodes.map((n) => `${n.name} (${n.via})`).join(', ')}${this.#mutant ? `; mutant ${this.#mutant.name} on ${this.#mutant.node}` : ''}`);
+    try {
+      const started = await Promise.all(this.#nodes.map((plan) => {
+        const container = new GenericContainer(image)
+          .withName(`fleetgate-${plan.name}-${this.#runId}`)
+          .withHostname(plan.name)
+          .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
+          .withEnvironment({
+            ...secrets, ARENA_SESSION_SECRET: sessionSecret, ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
+            ...(plan.via === 'ssh' ? { FLEETGATE_SSH_AUTHORIZED_KEY: client.publicKey, FLEETGATE_SSH_HOST_KEY: host.privateKey } : {}),
+          })
+          .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
+          .withResourcesQuota({ memory: 1 })
+          .withPullPolicy(PullPolicy.defaultPolicy())
+          .withWaitStrategy(Wait.forLogMessage('[node-b] ready'))
+          .withStartupTimeout(120_000);
+        return (plan.via === 'ssh' ? container.withExposedPorts(22) : container).start();
+      }));
+      return new StartedArenaFleet(this.#runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey });
+    } catch (error) {
+      await removeRun(this.#runId);
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`the reference fleet did not start: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+export class StartedArenaFleet implements AsyncDisposable {
+  readonly runId: string;
+  readonly dir: string;
+  readonly inventoryFile: string;
+  readonly #secrets: Record<string, string>;
+
+  constructor(runId: string, dir: string, plans: readonly FleetNodePlan[], containers: readonly StartedTestContainer[], secrets: Record<string, string>, ssh: { client: string; hostPublicKey: string }) {
+    this.runId = runId;
+    this.dir = dir;
+    this.#secrets = secrets;
+    mkdirSync(join(dir, 'profiles'));
+    const knownHosts = join(dir, 'known_hosts');
+    const nodes = plans.map((plan, i) => {
+      const container = containers[i]!;
+      // As the node sees itself: the gate runs there, so its own ports on loopback, pinned to its hostname.
+      const profile = nodeBProfile({ node: plan.name, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: plan.name } });
+      writeFileSync(join(dir, 'profiles', `${plan.name}.yaml`), `# generated for run ${runId}\n${stringify(profile)}`, { mode: 0o600 });
+      const transport = plan.via === 'docker'
+        ? { kind: 'docker', container: container.getName().replace(/^\//, '') }
+        : { kind: 'ssh', host: '127.0.0.1', port: container.getMappedPort(22), user: 'root', identityFile: ssh.client, knownHostsFile: knownHosts };
+      if (plan.via === 'ssh') writeFileSync(knownHosts, `[127.0.0.1]:${container.getMappedPort(22)} ${ssh.hostPublicKey}\n`);
+      return { name: plan.name, role: NODE_B_ROLE, transport, profile: `profiles/${plan.name}.yaml` };
+    });
+    this.inventoryFile = join(dir, 'inventory.yaml');
+    writeFileSync(this.inventoryFile, `# the reference fleet, generated for run ${runId}\n${stringify({ nodes })}`);
+  }
+
+  /** Put the secrets the profiles name where the fleet controller resolves them. */
+  exportSecrets(): void {
+    Object.assign(process.env, this.#secrets);
+  }
+
+  async stop(): Promise<void> {
+    await removeRun(this.runId);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
