@@ -27,6 +27,9 @@ export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlin
   const { roles = ROLES, suitesDir = DEFAULT_SUITES_DIR, referenceSetup = true } = options;
   return roles.map((role) => ({
     extends: false,
+    // Operators' specs import `fleetgate` by name from a suites folder anywhere on the node, where Node's
+    // package self-reference cannot reach; Vite then resolves it here (see cli/bundle/README.md).
+    resolve: { alias: [{ find: /^fleetgate$/, replacement: resolve(ROOT, 'helpers/index.ts') }] },
     test: {
       name: role,
       root: ROOT,

@@ -1,5 +1,6 @@
 // `./gate.sh` → here. Thin: parse options, run the gate, map every outcome to the contract's exit codes.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseArgs } from './parse-args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { resolveOptions, runId, type RawOptions } from './options.ts';
 import { Progress } from './report/progress.ts';
@@ -24,12 +25,8 @@ const program = new Command('gate.sh')
   .exitOverride();
 
 async function main(argv: string[]): Promise<number> {
-  try {
-    program.parse(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
-    throw error;
-  }
+  const parsed = parseArgs(program, argv);
+  if (parsed !== undefined) return parsed;
   const id = runId();
   const progress = new Progress((text) => process.stdout.write(text), Boolean(process.stdout.isTTY));
   try {

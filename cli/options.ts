@@ -5,6 +5,7 @@ import { ROOT, DEFAULT_SUITES_DIR, SUITES } from '../vitest.workspace.ts';
 import { ROLES, type Role } from '../helpers/roles.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
 import { UsageError } from './exit-codes.ts';
+import { defaultReportsDir } from './bundle/work-dir.ts';
 
 export interface GateOptions {
   profile?: string;
@@ -73,7 +74,7 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
       throw new UsageError(`--grep: "${raw.grep}" is not a valid regular expression (${(error as Error).message})`);
     }
   }
-  const reportsDir = join(ROOT, 'reports');
+  const reportsDir = defaultReportsDir(ROOT, env);
   const out = resolve(raw.out ?? join(reportsDir, id));
   if (!raw.list) writableDir(out, raw.out ? '--out' : 'reports/');
   return {

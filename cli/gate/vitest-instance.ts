@@ -5,6 +5,7 @@ import { createVitest, type Reporter, type Vitest } from 'vitest/node';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import type { Role } from '../../helpers/roles.ts';
 import { keepingOurSignalHandlers } from './own-signals.ts';
+import { viteCacheOptions } from '../bundle/work-dir.ts';
 
 export interface Selection {
   role: Role;
@@ -35,7 +36,7 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
       ...(options.refuseDestructive && !selection.allowDestructive ? { tagsFilter: ['!destructive'] } : {}),
       ...(selection.grep ? { testNamePattern: selection.grep } : {}),
     },
-    {},
+    viteCacheOptions(ROOT),
     { stdout: options.output, stderr: options.output },
   ));
 }
