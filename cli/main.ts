@@ -1,6 +1,7 @@
 // `./gate.sh` → here. Thin: parse options, run the gate, map every outcome to the contract's exit codes.
-import { Command, CommanderError } from 'commander';
 import { resolveFleetgateByName } from './fleetgate-module.ts';
+import { Command } from 'commander';
+import { parseArgs } from './parse-args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { resolveOptions, runId, type RawOptions } from './options.ts';
 import { Progress } from './report/progress.ts';
@@ -28,12 +29,8 @@ const program = new Command('gate.sh')
 async function main(argv: string[]): Promise<number> {
   // An operator's vars schema imports `fleetgate/schema` from a folder outside this package.
   resolveFleetgateByName();
-  try {
-    program.parse(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
-    throw error;
-  }
+  const parsed = parseArgs(program, argv);
+  if (parsed !== undefined) return parsed;
   const id = runId();
   // On a node run by a fleet controller, progress goes back as JSON lines.
   const progress = new Progress((text) => process.stdout.write(text), Boolean(process.stdout.isTTY), process.env.FLEETGATE_PROGRESS === 'jsonl' ? 'jsonl' : 'text');
@@ -57,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
 async function subcommand(argv: string[]): Promise<number | undefined> {
   const [command, sub, ...rest] = argv.slice(2);
   const log = (line: string): void => void process.stdout.write(`${redact(line)}\n`);
+  if (command === 'fleet') return (await import('./commands/fleet.ts')).fleet(argv.slice(3), (text) => process.stdout.write(text), Boolean(process.stdout.isTTY));
   if (command === 'report' && sub === 'merge') return (await import('./commands/report-merge.ts')).reportMerge(rest, log);
   if (command === 'report') {
     process.stderr.write('fleetgate: report: the command is "report merge DIR..."\n');

@@ -6,6 +6,7 @@ import { suitesIn } from '../helpers/suites-folder.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
 import { offeredSuites, type SuitesDir } from './gate/criterion-id.ts';
 import { UsageError } from './exit-codes.ts';
+import { defaultReportsDir } from './bundle/work-dir.ts';
 
 export interface GateOptions {
   profile?: string;
@@ -75,7 +76,7 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
       throw new UsageError(`--grep: "${raw.grep}" is not a valid regular expression (${(error as Error).message})`);
     }
   }
-  const reportsDir = join(ROOT, 'reports');
+  const reportsDir = defaultReportsDir(ROOT, env);
   const out = resolve(raw.out ?? join(reportsDir, id));
   if (!raw.list) writableDir(out, raw.out ? '--out' : 'reports/');
   return {

@@ -7,6 +7,7 @@ import { createVitest, type Reporter, type Vitest } from 'vitest/node';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import { keepingOurSignalHandlers } from './own-signals.ts';
 import { offeredSuites, type SuitesDir } from './criterion-id.ts';
+import { viteCacheOptions } from '../bundle/work-dir.ts';
 
 export interface Selection {
   role: string;
@@ -38,7 +39,7 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
       ...(options.refuseDestructive && !selection.allowDestructive ? { tagsFilter: ['!destructive'] } : {}),
       ...(selection.grep ? { testNamePattern: selection.grep } : {}),
     },
-    {},
+    viteCacheOptions(ROOT),
     { stdout: options.output, stderr: options.output },
   ));
 }
