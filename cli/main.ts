@@ -2,6 +2,7 @@
 import { resolveFleetgateByName } from './fleetgate-module.ts';
 import { Command } from 'commander';
 import { parseArgs } from './parse-args.ts';
+import { readStdinSecrets, stopWhenStdinCloses } from './node-control.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { resolveOptions, runId, type RawOptions } from './options.ts';
 import { Progress } from './report/progress.ts';
@@ -23,6 +24,8 @@ const program = new Command('gate.sh')
   .option('--suites <dir>', 'an operator\'s suites folder, run beside fleetgate\'s built-in suites')
   .option('--no-builtin-suites', 'with --suites: run only that folder, not fleetgate\'s built-in preflight')
   .option('--timeout <seconds>', 'abort the whole run after this long (exit 3, partial reports)')
+  .option('--secrets-stdin', 'read {"secrets": {NAME: value}} for the profile\'s ${env:NAME} references from the first line of stdin')
+  .option('--stop-on-stdin-eof', 'stop the run (exit 3, partial reports) when stdin closes: how a fleet controller stops a node')
   .showHelpAfterError('(see ./gate.sh --help)')
   .exitOverride();
 
@@ -35,8 +38,15 @@ async function main(argv: string[]): Promise<number> {
   // On a node run by a fleet controller, progress goes back as JSON lines.
   const progress = new Progress((text) => process.stdout.write(text), Boolean(process.stdout.isTTY), process.env.FLEETGATE_PROGRESS === 'jsonl' ? 'jsonl' : 'text');
   try {
-    const options = resolveOptions(program.opts<RawOptions>(), id);
-    return await runGate(options, id, progress);
+    const control = program.opts<{ secretsStdin?: boolean; stopOnStdinEof?: boolean }>();
+    if (control.secretsStdin) await readStdinSecrets();
+    const release = control.stopOnStdinEof ? stopWhenStdinCloses() : () => undefined;
+    try {
+      const options = resolveOptions(program.opts<RawOptions>(), id);
+      return await runGate(options, id, progress);
+    } finally {
+      release();
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`fleetgate: ${redact(error.message)}\n`);

@@ -6,7 +6,7 @@ import { suitesIn } from '../helpers/suites-folder.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
 import { offeredSuites, type SuitesDir } from './gate/criterion-id.ts';
 import { UsageError } from './exit-codes.ts';
-import { defaultReportsDir } from './bundle/work-dir.ts';
+import { defaultReportsDir } from './work-dir.ts';
 
 export interface GateOptions {
   profile?: string;

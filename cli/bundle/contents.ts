@@ -32,7 +32,12 @@ export function dynamicEntries(root: string, platform: string, arch: string): st
  * Never part of a bundle although the gate imports them on one path: the embedded reference stack
  * (testcontainers, dockerode) is started only on a developer's machine; on a node the gate needs --profile.
  */
-export const NOT_ON_NODE = ['reference/stack.ts'] as const;
+export const NOT_ON_NODE = [
+  'reference/stack.ts', 'reference/fleet.ts', 'reference/images/',
+  // The controller's commands (fleet, report merge, bundle) never run on a node; a bundle runs the gate.
+  'cli/commands/', 'cli/fleet/', 'cli/bundle/',
+  'examples/', 'test/',
+] as const;
 
 /** Every file of the suites for `role` (or `all`): `suites/<suite>/*` and `suites/<suite>/<role>/**`. */
 export function suiteFiles(root: string, role: string): string[] {

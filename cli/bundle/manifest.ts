@@ -26,7 +26,7 @@ export interface Manifest {
 }
 
 /** Its presence beside gate.sh is what makes gate.sh run as a bundle. */
-export const MANIFEST_FILE = 'manifest.json';
+export { MANIFEST_FILE } from '../work-dir.ts';
 
 /** Paths gate.sh can read back with sed: no quotes, backslashes, newlines or leading dashes. */
 const SAFE_PATH = /^[\w@+.,=~-][\w@+.,=~/-]*$/;

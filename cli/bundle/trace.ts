@@ -33,7 +33,8 @@ export async function traceFiles(root: string, entries: readonly string[], ignor
     readFile: readForTrace,
     ts: true,
     mixedModules: true,
-    ignore: (path: string) => ignore.includes(path),
+    // A name ending in / stands for everything under it.
+    ignore: (path: string) => ignore.some((entry) => (entry.endsWith('/') ? path.startsWith(entry) : path === entry)),
   });
   return {
     files: [...result.fileList].sort(),

@@ -10,6 +10,8 @@ import { lastLine } from './transport/spawn.ts';
 
 /** Everything fleetgate puts on a node lives here, and is removed after the run (bundles unless --keep). */
 export const REMOTE_ROOT = '/var/tmp/fleetgate';
+/** Debian's default PATH: the node's own tools (often in /usr/local/bin) must be found, no Node is needed. */
+const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface BundleFile {
   file: string;
@@ -53,7 +55,7 @@ async function ship(transport: Transport, bundle: BundleFile): Promise<string> {
   const incoming = `${REMOTE_ROOT}/incoming/${bundle.sha256}.tar.gz`;
   await transport.put(bundle.file, incoming);
   await sh(transport, [
-    `rm -rf ${dir}`, `mkdir -p ${dir}`, `tar -xzf ${incoming} -C ${dir}`, `rm -f ${incoming}`,
+    `rm -rf ${dir}`, `mkdir -p ${dir}`, `tar -xzf ${incoming} -C ${dir} --strip-components=1`, `rm -f ${incoming}`,
     `touch ${dir}/.complete`, `chmod -R a-w ${dir}`,
   ].join(' && '), 'unpacking the bundle');
   return dir;
@@ -79,8 +81,9 @@ export async function runOnNode({ node, secrets }: NodeProfile, options: NodeRun
     options.onStage('running');
     const stderrTail: string[] = [];
     const result = await transport.exec([
-      'env', '-i', 'PATH=/usr/bin:/bin', 'FLEETGATE_PROGRESS=jsonl', `FLEETGATE_WORK_DIR=${runDir}/work`,
-      `${bundleDir}/${options.bundle.entry}`, '--profile', `${runDir}/profile.yaml`, '--out', `${runDir}/report`, '--secrets-stdin', ...options.gateArgs,
+      // A clean environment: nothing of the login's leaks in, and secrets come over stdin only.
+      'env', '-i', `PATH=${NODE_PATH}`, 'FLEETGATE_PROGRESS=jsonl', `FLEETGATE_WORK_DIR=${runDir}/work`,
+      `${bundleDir}/${options.bundle.entry}`, '--profile', `${runDir}/profile.yaml`, '--out', `${runDir}/report`, '--secrets-stdin', '--stop-on-stdin-eof', ...options.gateArgs,
     ], {
       input: `${JSON.stringify({ secrets })}\n`,
       holdStdinUntil: options.signal,

@@ -7,7 +7,7 @@ import { createVitest, type Reporter, type Vitest } from 'vitest/node';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import { keepingOurSignalHandlers } from './own-signals.ts';
 import { offeredSuites, type SuitesDir } from './criterion-id.ts';
-import { viteCacheOptions } from '../bundle/work-dir.ts';
+import { viteCacheOptions } from '../work-dir.ts';
 
 export interface Selection {
   role: string;

@@ -3,7 +3,8 @@
 // FLEETGATE_WORK_DIR (default /var/tmp/fleetgate-<uid>), TMPDIR, XDG_DATA_HOME and VITEST_FS_MODULE_CACHE_PATH.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE } from './manifest.ts';
+/** The bundle's manifest, at its root (written by cli/bundle/manifest.ts, checked by gate.sh). */
+export const MANIFEST_FILE = 'manifest.json';
 
 /** A bundle carries manifest.json at its root; a clone of the repository does not. */
 export function runsFromBundle(root: string): boolean {
