@@ -48,6 +48,15 @@ function writableDir(dir: string, flag: string): void {
   }
 }
 
+/**
+ * Where reports go. `--out reports/latest` means "the newest run": writing through that link would overwrite
+ * another run's reports, so the run gets its own reports/<run-id>, and latest is pointed at it afterwards.
+ */
+function reportsOut(out: string | undefined, reportsDir: string, id: string): string {
+  const resolved = out === undefined ? join(reportsDir, id) : resolve(out);
+  return resolved === join(reportsDir, 'latest') ? join(reportsDir, id) : resolved;
+}
+
 export function runId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-')}-${process.pid}`;
 }
@@ -74,7 +83,7 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
     }
   }
   const reportsDir = join(ROOT, 'reports');
-  const out = resolve(raw.out ?? join(reportsDir, id));
+  const out = reportsOut(raw.out, reportsDir, id);
   if (!raw.list) writableDir(out, raw.out ? '--out' : 'reports/');
   return {
     ...(raw.profile ? { profile: raw.profile } : {}),

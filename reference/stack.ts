@@ -123,9 +123,10 @@ export async function removeRun(runId: string): Promise<void> {
   if (ids.length) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false });
 }
 
-/** Names of every container a fleetgate run created that still exists. */
-export async function leftoverContainers(): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', '{{.Names}}']);
+/** Names of the containers fleetgate runs created that still exist: one run's (runId), or every run's. */
+export async function leftoverContainers(runId?: string): Promise<string[]> {
+  const label = runId ? `${LABEL_RUN}=${runId}` : LABEL_RUN;
+  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}']);
   return stdout.split('\n').filter(Boolean);
 }
 

@@ -76,9 +76,10 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
       id, node, role: selection.role, iterations: options.iterations, completedIterations: iterations.length,
       suites: [...selection.suites], startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), exitCode, aborted,
     }, iterations);
-    linkLatest(options.reportsDir, options.out);
+    const latestNote = linkLatest(options.reportsDir, options.out);
     progress.table(verdicts);
     progress.log(`reports: ${options.out}`);
+    if (latestNote) progress.log(latestNote);
     return exitCode;
   } finally {
     await target?.release();

@@ -1,6 +1,6 @@
 // Everything a run writes under --out, and the reports/latest link.
-import { mkdirSync, writeFileSync, symlinkSync, rmSync, lstatSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync, symlinkSync, rmSync, lstatSync, renameSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { redact, redactDeep } from '../../helpers/redact.ts';
 import { classify } from '../gate/classify.ts';
 import type { IterationResult } from '../gate/types.ts';
@@ -27,15 +27,46 @@ export function writeFinalReports(outDir: string, record: RunRecord, iterations:
   write(join(outDir, 'summary.md'), summaryMarkdown(record, verdicts));
 }
 
-/** reports/latest → this run, when the run writes inside reports/. */
-export function linkLatest(reportsDir: string, outDir: string): void {
-  const link = join(reportsDir, 'latest');
-  const target = relative(reportsDir, resolve(outDir));
-  if (target.startsWith('..')) return;
+const LATEST = 'latest';
+
+/** A path that exists and is not a symbolic link: a directory or file someone made, not ours to replace. */
+function existsAsNonLink(path: string): boolean {
   try {
-    if (lstatSync(link)) rmSync(link, { force: true, recursive: false });
+    return !lstatSync(path).isSymbolicLink();
   } catch {
-    // no previous link
+    return false;
   }
-  symlinkSync(target, link);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // the directory it would be in is not there: nothing was made
+  }
+}
+
+/**
+ * reports/latest → this run, when the run writes inside reports/. Never fails or destroys a run: returns
+ * one line saying why the link was not updated (for the terminal), or null.
+ */
+export function linkLatest(reportsDir: string, outDir: string): string | null {
+  const link = join(reportsDir, LATEST);
+  const target = relative(reportsDir, resolve(outDir));
+  if (target.startsWith('..') || isAbsolute(target)) return null;
+  const skipped = (why: string): string => `reports/latest not updated: ${why}`;
+  if (target === '') return skipped('--out is the reports directory itself');
+  if (target === LATEST || target.startsWith(`${LATEST}${sep}`)) return skipped('--out is reports/latest or inside it');
+  if (existsAsNonLink(link)) return skipped('it is not a link (left as it is)');
+  // Made beside it and renamed over it: latest is never missing, and the old link goes only once the new one exists.
+  const temp = join(reportsDir, `.${LATEST}-${process.pid}`);
+  try {
+    rmSync(temp, { force: true });
+    symlinkSync(target, temp);
+    renameSync(temp, link);
+    return null;
+  } catch (error) {
+    removeQuietly(temp);
+    return skipped((error as Error).message.split('\n')[0]!);
+  }
 }
