@@ -23,6 +23,11 @@ export interface RoleProjectOptions {
 }
 
 /** Specs in suites/<suite>/*.spec.ts apply to every role; suites/<suite>/<role>/** to that role only. */
+export function specGlobs(role: Role, suite = '*'): string[] {
+  return [`${suite}/*.spec.ts`, `${suite}/${role}/**/*.spec.ts`];
+}
+
+/** One project per role over the suites folder (specGlobs). */
 export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlineConfiguration[] {
   const { roles = ROLES, suitesDir = DEFAULT_SUITES_DIR, referenceSetup = true } = options;
   return roles.map((role) => ({
@@ -31,7 +36,7 @@ export function roleProjects(options: RoleProjectOptions = {}): TestProjectInlin
       name: role,
       root: ROOT,
       dir: suitesDir,
-      include: [`${suitesDir}/*/*.spec.ts`, `${suitesDir}/*/${role}/**/*.spec.ts`],
+      include: specGlobs(role).map((glob) => `${suitesDir}/${glob}`),
       globalSetup: referenceSetup ? [resolve(ROOT, 'reference/global-setup.ts')] : [],
       tags: TAGS,
       // Specs share nothing mutable; reusing workers across files saves a process start per file.

@@ -10,6 +10,7 @@ import { classify, gatePasses } from './classify.ts';
 import { runIteration, type RunningIteration } from './iteration.ts';
 import type { Selection } from './vitest-instance.ts';
 import { listCriteria } from './list.ts';
+import { nothingSelected, requireCriteria } from './selected.ts';
 import { userTarget, referenceTarget, placeholderReferenceTarget, REFERENCE_ROLE, type Target } from './target.ts';
 import type { IterationResult } from './types.ts';
 
@@ -33,17 +34,24 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     if (!options.profile && options.role && options.role !== REFERENCE_ROLE) {
       throw new UsageError(`--role ${options.role}: the embedded reference stack has only a ${REFERENCE_ROLE} node so far; give --profile for a ${options.role} node`);
     }
-    if (options.profile) target = userTarget(options.profile);
-    else if (options.list) target = placeholderReferenceTarget();
-    else target = await referenceTarget(id, (line) => progress.log(line));
-    const selection: Selection = {
-      role: selectedRole(options.role, target),
-      suitesDir: options.suitesDir,
-      suites: options.suites,
-      ...(options.grep ? { grep: options.grep } : {}),
-      allowDestructive: options.allowDestructive,
-    };
-    if (options.list) return await printList(selection, progress);
+    // Criteria are collected against the user's profile, or node B's shape with nothing started.
+    const collection = options.profile ? userTarget(options.profile) : placeholderReferenceTarget();
+    if (options.profile) target = collection;
+    let selection: Selection;
+    try {
+      selection = {
+        role: selectedRole(options.role, collection),
+        suitesDir: options.suitesDir,
+        suites: options.suites,
+        ...(options.grep ? { grep: options.grep } : {}),
+        allowDestructive: options.allowDestructive,
+      };
+      if (options.list) return await printList(selection, progress);
+      await requireCriteria(selection);
+    } finally {
+      if (collection !== target) await collection.release();
+    }
+    target ??= await referenceTarget(id, (line) => progress.log(line));
 
     const node = target.profile.node;
     progress.log(`fleetgate: ${node} (${selection.role}), suites ${selection.suites.join(', ')}, ${options.iterations} iteration(s)`);
@@ -68,9 +76,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
 
     const verdicts = classify(iterations);
     const aborted = stop.reason;
-    if (!aborted && verdicts.length === 0) {
-      throw new UsageError(`no criteria selected for role ${selection.role}, suites ${selection.suites.join(', ')}${selection.grep ? `, --grep "${selection.grep}"` : ''} (see --list)`);
-    }
+    if (!aborted && verdicts.length === 0) throw nothingSelected(selection);
     const exitCode = aborted ? EXIT.aborted : gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
     writeFinalReports(options.out, {
       id, node, role: selection.role, iterations: options.iterations, completedIterations: iterations.length,

@@ -55,7 +55,7 @@ export async function referenceTarget(runId: string, log: (line: string) => void
   }
 }
 
-/** For --list without a profile: node B's profile shape, nothing started, placeholder secrets. */
+/** For collecting criteria without a profile (--list, is anything selected): node B's profile shape, nothing started, placeholder secrets. */
 export function placeholderReferenceTarget(): Target {
   process.env.ARENA_DB_PASSWORD ??= 'not-started';
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
