@@ -49,5 +49,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv);
-// An aborted run may leave a hung criterion's handles open; everything is written, so do not wait for them.
-if (process.exitCode === EXIT.aborted) setTimeout(() => process.exit(EXIT.aborted), 2_000).unref();
+if (process.exitCode === EXIT.aborted) {
+  // Everything is written and removed: a late repeat of the stop request must not turn exit 3 into a kill.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+  // An aborted run may leave a hung criterion's handles open; do not wait for them.
+  setTimeout(() => process.exit(EXIT.aborted), 2_000).unref();
+}

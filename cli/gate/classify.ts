@@ -18,6 +18,10 @@ export function verdictOf(outcomes: readonly (Outcome | 'missing')[]): Verdict {
   return 'pass';
 }
 
+/**
+ * Verdicts per criterion. An interrupted (partial) last iteration counts for the criteria that finished in
+ * it; one it did not reach is judged on the complete iterations only, rather than counted as missing.
+ */
 export function classify(iterations: readonly IterationResult[]): CriterionVerdict[] {
   const byId = new Map<string, { first: CriterionRun; runs: (CriterionRun | undefined)[] }>();
   iterations.forEach((iteration, i) => {
@@ -28,16 +32,18 @@ export function classify(iterations: readonly IterationResult[]): CriterionVerdi
     }
   });
   const verdicts: CriterionVerdict[] = [];
+  const last = iterations.length - 1;
   for (const [id, { first, runs }] of byId) {
     // The run-level pseudo criterion only shows up when some iteration had unhandled errors.
     if (id === RUN_ERRORS_ID && runs.every((r) => r?.outcome === 'pass')) continue;
-    const outcomes = Array.from({ length: iterations.length }, (_, i) => runs[i]?.outcome ?? ('missing' as const));
-    const errors = Array.from({ length: iterations.length }, (_, i) => {
+    const length = iterations[last]?.partial && !runs[last] ? last : iterations.length;
+    const outcomes = Array.from({ length }, (_, i) => runs[i]?.outcome ?? ('missing' as const));
+    const errors = Array.from({ length }, (_, i) => {
       const run = runs[i];
       if (!run) return { type: 'Missing', message: `not collected in iteration ${i + 1}`, detail: '' };
       return run.error ?? null;
     });
-    const last = [...errors].reverse().find((e) => e !== null) ?? null;
+    const lastError = [...errors].reverse().find((e) => e !== null) ?? null;
     const lastRun = [...runs].reverse().find((r) => r !== undefined) ?? first;
     verdicts.push({
       id,
@@ -50,10 +56,10 @@ export function classify(iterations: readonly IterationResult[]): CriterionVerdi
       failed: outcomes.filter((o) => o === 'fail' || o === 'missing').length,
       blocked: outcomes.filter((o) => o === 'blocked').length,
       skipped: outcomes.filter((o) => o === 'skip').length,
-      durationsMs: Array.from({ length: iterations.length }, (_, i) => runs[i]?.durationMs ?? null),
+      durationsMs: Array.from({ length }, (_, i) => runs[i]?.durationMs ?? null),
       outcomes,
       errors,
-      lastError: last ? last.message : null,
+      lastError: lastError ? lastError.message : null,
       evidence: lastRun.evidence,
     });
   }

@@ -7,6 +7,7 @@ import { compileProfile } from '../../helpers/profile/compile.ts';
 import type { Profile } from '../../helpers/profile/schema.ts';
 import { nodeBProfile, NODE_B_ROLE } from '../../reference/profiles/node-b.ts';
 import { UsageError } from '../exit-codes.ts';
+import { removeRunNow } from '../../reference/run-containers.ts';
 
 /** The role of the only reference node so far (node B). */
 export const REFERENCE_ROLE = NODE_B_ROLE;
@@ -16,17 +17,30 @@ export interface Target {
   profileFile: string;
   /** Stops what the gate started and removes temporary files. */
   release(): Promise<void>;
+  /** release(), synchronously: for a process that exits now. */
+  releaseNow(): void;
 }
 
+interface Release {
+  later: () => Promise<void>;
+  now: () => void;
+}
+
+const NOTHING: Release = { later: async () => undefined, now: () => undefined };
+
 /** Validate the profile, point the workers at its compiled form, resolve secrets for the gate itself. */
-function compile(file: string, release: () => Promise<void>): Target {
+function compile(file: string, release: Release): Target {
   const compiled = compileProfile(file);
   return {
     profile: compiled.profile,
     profileFile: file,
     release: async () => {
       compiled.remove();
-      await release();
+      await release.later();
+    },
+    releaseNow: () => {
+      compiled.remove();
+      release.now();
     },
   };
 }
@@ -35,20 +49,21 @@ function compile(file: string, release: () => Promise<void>): Target {
 export function userTarget(file: string): Target {
   const absolute = resolve(file);
   try {
-    return compile(absolute, async () => undefined);
+    return compile(absolute, NOTHING);
   } catch (error) {
     if (error instanceof ProfileError) throw new UsageError(error.message.replace(absolute, file));
     throw error;
   }
 }
 
-export async function referenceTarget(runId: string, log: (line: string) => void): Promise<Target> {
+/** The embedded reference stack started for the run, its containers labelled with runId; `signal` interrupts the start. */
+export async function referenceTarget(runId: string, log: (line: string) => void, signal: AbortSignal): Promise<Target> {
   // Loaded only when needed: testcontainers and dockerode are slow to import.
   const { ArenaStack } = await import('../../reference/stack.ts');
-  const stack = await new ArenaStack().withRunId(runId).withMutant(process.env.ARENA_MUTANT).withLog(log).start();
+  const stack = await new ArenaStack().withRunId(runId).withMutant(process.env.ARENA_MUTANT).withLog(log).start(signal);
   try {
     stack.exportSecrets();
-    return compile(stack.writeProfile(), () => stack.stop());
+    return compile(stack.writeProfile(), { later: () => stack.stop(), now: () => stack.stopNow() });
   } catch (error) {
     await stack.stop();
     throw error;
@@ -61,5 +76,10 @@ export function placeholderReferenceTarget(): Target {
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
   const temp = writeTempProfile(nodeBProfile({ container: 'arena-b (not started)', host: '127.0.0.1', ports }), 'node B, not started (--list)');
-  return compile(temp.file, async () => temp.remove());
+  return compile(temp.file, { later: async () => temp.remove(), now: () => temp.remove() });
+}
+
+/** What a reference start still under way has made, removed synchronously: it has no Target to release yet. */
+export function removeReferenceNow(runId: string): void {
+  removeRunNow(runId);
 }

@@ -10,6 +10,8 @@ export interface JunitRun {
   role: string;
   iterations: number;
   startedAt: string;
+  /** The interrupted iteration, when its finished criteria are included. */
+  partialIteration?: number | null;
 }
 
 /** The testcase's state in this document: a verdict (merged file) or one iteration's outcome. */
@@ -64,6 +66,7 @@ function documentXml(cases: CaseModel[], run: JunitRun, timeMs: number): string 
   const suites = [...groups].map(([key, list], i) => {
     const properties = [
       ['node', run.node], ['role', run.role], ['suite', list[0]!.suite], ['iterations', String(run.iterations)], ['run.id', run.runId],
+      ...(run.partialIteration ? [['partialIteration', String(run.partialIteration)]] : []),
       ...list.flatMap((c) => c.evidence.map((e) => [`evidence ${c.title} › ${e.label}`, e.value])),
     ].map(([name, value]) => element('property', { name: name!, value: value! })).join('');
     return element('testsuite', {

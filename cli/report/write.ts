@@ -13,14 +13,19 @@ function write(file: string, text: string): void {
   writeFileSync(file, redact(text));
 }
 
+/** iterations/<i>.xml for the last of the iterations (complete, or interrupted and so marked). */
 export function writeIterationReport(outDir: string, iterations: readonly IterationResult[], run: JunitRun): void {
   const latest = iterations.at(-1)!;
-  write(join(outDir, 'iterations', `${latest.index}.xml`), iterationJunit(classify(iterations), latest.index, run, latest.durationMs));
+  const marked = { ...run, partialIteration: latest.partial ? latest.index : null };
+  write(join(outDir, 'iterations', `${latest.index}.xml`), iterationJunit(classify(iterations), latest.index, marked, latest.durationMs));
 }
 
+/** junit.xml, results.json and summary.md over the iterations (the last one may be partial). */
 export function writeFinalReports(outDir: string, record: RunRecord, iterations: readonly IterationResult[]): void {
   const verdicts = classify(iterations);
-  const junitRun: JunitRun = { runId: record.id, node: record.node, role: record.role, iterations: iterations.length, startedAt: record.startedAt };
+  const junitRun: JunitRun = {
+    runId: record.id, node: record.node, role: record.role, iterations: iterations.length, startedAt: record.startedAt, partialIteration: record.partialIteration,
+  };
   const wallMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
   write(join(outDir, 'junit.xml'), mergedJunit(verdicts, junitRun, wallMs));
   write(join(outDir, 'results.json'), `${JSON.stringify(redactDeep(resultsDocument(record, verdicts, iterations)), null, 2)}\n`);

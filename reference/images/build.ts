@@ -33,16 +33,16 @@ function basePackages(): string[] {
   return readFileSync(join(HERE, 'base.packages'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
-async function buildBase(tag: string, log: (line: string) => void): Promise<void> {
+async function buildBase(tag: string, log: (line: string) => void, signal: AbortSignal | undefined): Promise<void> {
   const packages = basePackages();
   const rootfs = mkdtempSync('/var/tmp/fleetgate-rootfs-');
   try {
     log(`building ${tag}: debootstrap ${SUITE} with ${packages.length} packages (about a minute)`);
-    await execa('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, SUITE, rootfs, MIRROR]);
+    await execa('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, SUITE, rootfs, MIRROR], { cancelSignal: signal });
     // Keep the image small: package lists and caches are not needed at run time.
     rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
     rmSync(join(rootfs, 'var/lib/apt/lists'), { recursive: true, force: true });
-    await execa('bash', ['-o', 'pipefail', '-c', 'tar -C "$1" -c . | docker import --change "$2" - "$3"', 'import', rootfs, `LABEL ${IMAGE_LABEL}=base`, tag]);
+    await execa('bash', ['-o', 'pipefail', '-c', 'tar -C "$1" -c . | docker import --change "$2" - "$3"', 'import', rootfs, `LABEL ${IMAGE_LABEL}=base`, tag], { cancelSignal: signal });
   } finally {
     rmSync(rootfs, { recursive: true, force: true });
   }
@@ -52,15 +52,15 @@ export interface ReferenceImages {
   nodeB: string;
 }
 
-/** Make sure the reference images exist locally; returns their tags. */
-export async function ensureReferenceImages(log: (line: string) => void = () => undefined): Promise<ReferenceImages> {
+/** Make sure the reference images exist locally; returns their tags. An abort of `signal` stops a build. */
+export async function ensureReferenceImages(log: (line: string) => void = () => undefined, signal?: AbortSignal): Promise<ReferenceImages> {
   const base = `fleetgate/arena-base:${createHash('sha256').update([SUITE, ...basePackages()].join('\n')).digest('hex').slice(0, 12)}`;
-  if (!(await imageExists(base))) await buildBase(base, log);
+  if (!(await imageExists(base))) await buildBase(base, log, signal);
   const nodeBDir = resolve(HERE, '../node-b');
   const nodeB = `fleetgate/arena-node-b:${hashFiles(nodeBDir, base)}`;
   if (!(await imageExists(nodeB))) {
     log(`building ${nodeB}`);
-    await execa('docker', ['build', '-q', '--force-rm', '--label', `${IMAGE_LABEL}=node-b`, '--build-arg', `BASE=${base}`, '-t', nodeB, nodeBDir]);
+    await execa('docker', ['build', '-q', '--force-rm', '--label', `${IMAGE_LABEL}=node-b`, '--build-arg', `BASE=${base}`, '-t', nodeB, nodeBDir], { cancelSignal: signal });
   }
   return { nodeB };
 }

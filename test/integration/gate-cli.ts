@@ -6,7 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
 import { XSD } from '../junit-schema.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import { LABEL_RUN } from '../../reference/stack.ts';
+import { LABEL_RUN } from '../../reference/run-containers.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FIXTURES = resolve(ROOT, 'test/fixtures');
@@ -57,7 +57,7 @@ export function filesUnder(dir: string): { path: string; text: string }[] {
     .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 }
 
-export { leftoverContainers as fleetgateContainers } from '../../reference/stack.ts';
+export { leftoverContainers as fleetgateContainers } from '../../reference/run-containers.ts';
 
 /** Wait for a file a fixture writes (its cue that the moment to signal has come). */
 export function fileAppears(file: string, within = 60_000): Promise<boolean> {
