@@ -1,6 +1,6 @@
 // The gate's options: one typed table, defaults, and the checks that turn bad input into exit 2.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve, join } from 'node:path';
 import { ROOT, DEFAULT_SUITES_DIR, SUITES } from '../vitest.workspace.ts';
 import { ROLES, type Role } from '../helpers/roles.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
@@ -38,11 +38,16 @@ function positiveInt(value: string, flag: string): number {
   return Number(value);
 }
 
-/** Fail before anything starts rather than after the first iteration. */
+/**
+ * Fail before anything starts rather than after the first iteration. Checked, not made: the reports make
+ * it, so a run that ends at exit 2 leaves no empty directory behind.
+ */
 function writableDir(dir: string, flag: string): void {
+  let existing = dir;
+  while (!existsSync(existing)) existing = dirname(existing);
   try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
+    if (!statSync(existing).isDirectory()) throw Object.assign(new Error(`${existing} is not a directory`), { code: 'ENOTDIR' });
+    accessSync(existing, constants.W_OK);
   } catch (error) {
     throw new UsageError(`${flag}: cannot write reports to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }

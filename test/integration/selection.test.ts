@@ -1,8 +1,9 @@
 // A selection with no criteria is a usage error (exit 2) decided before anything starts: no container,
 // no iteration, one line.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { gate, outDir, containersCreatedBy, FIXTURES, removeOutDirs } from './gate-cli.ts';
+import { gate, outDir, containersCreatedBy, FIXTURES, ROOT, removeOutDirs } from './gate-cli.ts';
 
 afterAll(removeOutDirs);
 
@@ -32,6 +33,13 @@ test('--grep matching no criterion of the reference stack: exit 2, decided by co
 test('--grep matching nothing with a profile: exit 2 before the first iteration', async () => {
   const args = ['--profile', join(FIXTURES, 'profiles/local.yaml'), '--suites', join(FIXTURES, 'suites'), '--grep', 'nothing is called this'];
   expect(await nothingStarted(args, { FLEETGATE_TEST_SECRET: 'a-secret-for-selection-tests' })).toMatch(/no criteria selected for role control-plane, suites preflight/);
+});
+
+test('exit 2 leaves no empty report directory behind', async () => {
+  const before = readdirSync(join(ROOT, 'reports')).sort();
+  const run = await gate(['--suite', 'lifecycle']);
+  expect(run.exitCode, run.all).toBe(2);
+  expect(readdirSync(join(ROOT, 'reports')).sort()).toEqual(before);
 });
 
 test('--list of an empty suite still says so and exits 0', async () => {
