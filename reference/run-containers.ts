@@ -5,7 +5,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 
+/** The run id on every container a run starts: how the run, and residue checks, find them again. */
 export const LABEL_RUN = 'org.fleetgate.run';
+/** Which reference node a container is. */
 export const LABEL_NODE = 'org.fleetgate.node';
 /** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. */
 export const LABEL_OWNER = 'org.fleetgate.owner';

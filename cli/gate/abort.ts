@@ -9,6 +9,7 @@ const GRACE_MS = 10_000;
 /** Signals closer together than this are one request delivered twice, not an impatient user. */
 export const SAME_REQUEST_MS = 1_000;
 
+/** Where the abort reports, how long a run may take, and (for tests) its clock and exit. */
 export interface AbortOptions {
   log: (line: string) => void;
   timeoutSeconds?: number | undefined;
@@ -17,6 +18,7 @@ export interface AbortOptions {
   exit?: (code: number) => void;
 }
 
+/** One run's stop request: its reason, what it cancels, and what must happen if the process exits now. */
 export class RunAbort {
   /** Why the run stopped early, naming what was running; null while it has not. */
   reason: string | null = null;

@@ -6,6 +6,7 @@ import type { JunitRun } from './junit.ts';
 import type { RunRecord } from './results.ts';
 import { writeFinalReports, writeIterationReport } from './write.ts';
 
+/** What identifies a run in its reports, and where they go. */
 export interface RunIdentity {
   id: string;
   node: string;
@@ -17,6 +18,7 @@ export interface RunIdentity {
   out: string;
 }
 
+/** Collects a run's iterations and writes its reports, so that every way a run ends writes the same files. */
 export class RunReports {
   readonly #run: RunIdentity;
   readonly #iterations: IterationResult[] = [];
@@ -44,6 +46,7 @@ export class RunReports {
     writeIterationReport(this.#run.out, this.#iterations, this.#junitRun);
   }
 
+  /** The verdicts so far (the exit code and the final table come from them). */
   verdicts(): CriterionVerdict[] {
     return classify(this.#iterations);
   }
