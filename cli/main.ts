@@ -48,8 +48,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
-if (process.exitCode === EXIT.aborted) {
+const exitCode = await main(process.argv);
+// Embedded Vitest sets process.exitCode itself, and a cancelled run still winding down may do so after
+// this point: the gate's code is the one the process exits with.
+process.exitCode = exitCode;
+process.on('exit', () => void (process.exitCode = exitCode));
+if (exitCode === EXIT.aborted) {
   // Everything is written and removed: a late repeat of the stop request must not turn exit 3 into a kill.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
   // An aborted run may leave a hung criterion's handles open; do not wait for them.
