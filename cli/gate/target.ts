@@ -75,7 +75,7 @@ export function placeholderReferenceTarget(): Target {
   process.env.ARENA_DB_PASSWORD ??= 'not-started';
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
-  const temp = writeTempProfile(nodeBProfile({ container: 'arena-b (not started)', host: '127.0.0.1', ports }), 'node B, not started (--list)');
+  const temp = writeTempProfile(nodeBProfile({ container: 'arena-b (not started)', host: '127.0.0.1', ports }), 'node B, not started (criteria are collected against it)');
   return compile(temp.file, { later: async () => temp.remove(), now: () => temp.remove() });
 }
 
