@@ -34,6 +34,11 @@ const fleetgateAlias = [...fleetgateEntries()]
   .map(([name, file]) => ({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: file }));
 
 /** Specs in <suites>/<suite>/*.spec.ts apply to every role; <suites>/<suite>/<role>/** to that role only. */
+export function specGlobs(role: string, suite = '*'): string[] {
+  return [`${suite}/*.spec.ts`, `${suite}/${role}/**/*.spec.ts`];
+}
+
+/** One project per role over the suites folders (specGlobs in each). */
 export function roleProjects({ roles, suitesDirs = [DEFAULT_SUITES_DIR], referenceSetup = true }: RoleProjectOptions): TestProjectInlineConfiguration[] {
   return roles.map((role) => ({
     extends: false,
@@ -42,7 +47,7 @@ export function roleProjects({ roles, suitesDirs = [DEFAULT_SUITES_DIR], referen
       name: role,
       root: ROOT,
       dir: suitesDirs[0],
-      include: suitesDirs.flatMap((dir) => [`${dir}/*/*.spec.ts`, `${dir}/*/${role}/**/*.spec.ts`]),
+      include: suitesDirs.flatMap((dir) => specGlobs(role).map((glob) => `${dir}/${glob}`)),
       globalSetup: referenceSetup ? [resolve(ROOT, 'reference/global-setup.ts')] : [],
       tags: TAGS,
       // Specs share nothing mutable; reusing workers across files saves a process start per file.

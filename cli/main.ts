@@ -73,6 +73,14 @@ async function subcommand(argv: string[]): Promise<number | undefined> {
   return undefined;
 }
 
-process.exitCode = (await subcommand(process.argv)) ?? (await main(process.argv));
-// An aborted run may leave a hung criterion's handles open; everything is written, so do not wait for them.
-if (process.exitCode === EXIT.aborted) setTimeout(() => process.exit(EXIT.aborted), 2_000).unref();
+const exitCode = (await subcommand(process.argv)) ?? (await main(process.argv));
+// Embedded Vitest sets process.exitCode itself, and a cancelled run still winding down may do so after
+// this point: the gate's code is the one the process exits with.
+process.exitCode = exitCode;
+process.on('exit', () => void (process.exitCode = exitCode));
+if (exitCode === EXIT.aborted) {
+  // Everything is written and removed: a late repeat of the stop request must not turn exit 3 into a kill.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+  // An aborted run may leave a hung criterion's handles open; do not wait for them.
+  setTimeout(() => process.exit(EXIT.aborted), 2_000).unref();
+}

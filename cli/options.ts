@@ -1,6 +1,6 @@
 // The gate's options: one typed table, defaults, and the checks that turn bad input into exit 2.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { resolve, join, relative } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve, join, relative } from 'node:path';
 import { ROOT, DEFAULT_SUITES_DIR } from '../vitest.workspace.ts';
 import { suitesIn } from '../helpers/suites-folder.ts';
 import { didYouMean } from '../helpers/did-you-mean.ts';
@@ -44,14 +44,28 @@ function positiveInt(value: string, flag: string): number {
   return Number(value);
 }
 
-/** Fail before anything starts rather than after the first iteration. */
+/**
+ * Fail before anything starts rather than after the first iteration. Checked, not made: the reports make
+ * it, so a run that ends at exit 2 leaves no empty directory behind.
+ */
 function writableDir(dir: string, flag: string): void {
+  let existing = dir;
+  while (!existsSync(existing)) existing = dirname(existing);
   try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
+    if (!statSync(existing).isDirectory()) throw Object.assign(new Error(`${existing} is not a directory`), { code: 'ENOTDIR' });
+    accessSync(existing, constants.W_OK);
   } catch (error) {
     throw new UsageError(`${flag}: cannot write reports to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+}
+
+/**
+ * Where reports go. `--out reports/latest` means "the newest run": writing through that link would overwrite
+ * another run's reports, so the run gets its own reports/<run-id>, and latest is pointed at it afterwards.
+ */
+function reportsOut(out: string | undefined, reportsDir: string, id: string): string {
+  const resolved = out === undefined ? join(reportsDir, id) : resolve(out);
+  return resolved === join(reportsDir, 'latest') ? join(reportsDir, id) : resolved;
 }
 
 export function runId(now = new Date()): string {
@@ -77,7 +91,7 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
     }
   }
   const reportsDir = defaultReportsDir(ROOT, env);
-  const out = resolve(raw.out ?? join(reportsDir, id));
+  const out = reportsOut(raw.out, reportsDir, id);
   if (!raw.list) writableDir(out, raw.out ? '--out' : 'reports/');
   return {
     ...(raw.profile ? { profile: raw.profile } : {}),

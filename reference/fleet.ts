@@ -13,7 +13,7 @@ import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { findMutant, MUTANTS } from './mutants.ts';
 import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE } from './profiles/node-b.ts';
-import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './stack.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 

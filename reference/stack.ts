@@ -8,16 +8,11 @@ import { registerSecret } from '../helpers/redact.ts';
 import { writeTempProfile, type TempProfile } from '../helpers/profile/temp-file.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { findMutant, MUTANTS } from './mutants.ts';
-import { isAlive } from './pids.ts';
 import { nodeBProfile } from './profiles/node-b.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun, removeRunNow } from './run-containers.ts';
 
 // Ryuk's image cannot be pulled here; every container carries our labels and is removed by us.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-
-export const LABEL_RUN = 'org.fleetgate.run';
-export const LABEL_NODE = 'org.fleetgate.node';
-/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. */
-export const LABEL_OWNER = 'org.fleetgate.owner';
 
 function secret(): string {
   return randomBytes(18).toString('base64url');
@@ -47,11 +42,23 @@ export class ArenaStack {
     return this;
   }
 
-  async start(): Promise<StartedArenaStack> {
-    await reapOrphans(this.#log);
-    const { nodeB: image } = await ensureReferenceImages(this.#log);
-    // Secrets the profile refers to are exported to the gate; the session secret only goes into the node.
-    // Every one is kept out of output, also those no profile field names.
+  /** Start node B; an abort of `signal` interrupts the start and removes what it made. */
+  async start(signal?: AbortSignal): Promise<StartedArenaStack> {
+    // Removing the container makes a start that waits for it fail at once.
+    const onAbort = (): void => void removeRun(this.#runId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      signal?.throwIfAborted();
+      await reapOrphans(this.#log);
+      const { nodeB: image } = await ensureReferenceImages(this.#log, signal);
+      signal?.throwIfAborted();
+      return await this.#startNodeB(image, signal);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #startNodeB(image: string, signal: AbortSignal | undefined): Promise<StartedArenaStack> {
     const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
     const sessionSecret = secret() + secret();
     [...Object.values(secrets), sessionSecret].forEach(registerSecret);
@@ -68,11 +75,14 @@ export class ArenaStack {
       .withWaitStrategy(Wait.forLogMessage('[node-b] ready'))
       .withStartupTimeout(120_000);
     try {
-      return new StartedArenaStack(await container.start(), secrets, this.#runId);
+      const started = new StartedArenaStack(await container.start(), secrets, this.#runId);
+      signal?.throwIfAborted();
+      return started;
     } catch (error) {
-      const logs = await execa('docker', ['logs', '--tail', '15', name], { reject: false, all: true });
+      const logs = signal?.aborted ? undefined : await execa('docker', ['logs', '--tail', '15', name], { reject: false, all: true });
       await removeRun(this.#runId);
-      throw new Error(`reference node B did not start: ${(error as Error).message}\n${logs.all ?? ''}`, { cause: error });
+      if (signal?.aborted) throw signal.reason;
+      throw new Error(`reference node B did not start: ${(error as Error).message}\n${logs?.all ?? ''}`, { cause: error });
     }
   }
 }
@@ -115,35 +125,13 @@ export class StartedArenaStack implements AsyncDisposable {
     await removeRun(this.runId);
   }
 
+  /** stop(), synchronously: for a process that exits now. */
+  stopNow(): void {
+    this.#profileFile?.remove();
+    removeRunNow(this.runId);
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
-}
-
-/** Remove every container a run created (by label), whatever state it is in. */
-export async function removeRun(runId: string): Promise<void> {
-  const { stdout } = await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`], { reject: false });
-  const ids = stdout.split('\n').filter(Boolean);
-  if (ids.length) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false });
-}
-
-/** Names of every container a fleetgate run created that still exists. */
-export async function leftoverContainers(): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', '{{.Names}}']);
-  return stdout.split('\n').filter(Boolean);
-}
-
-/** Remove containers whose owning process on this host is gone (a run killed with SIGKILL cannot clean up). */
-export async function reapOrphans(log: (line: string) => void = () => undefined): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', `{{.Names}} {{.Label "${LABEL_OWNER}"}}`]);
-  const orphans = stdout.split('\n').filter(Boolean).flatMap((line) => {
-    const [name, owner = ''] = line.split(' ');
-    const [host, pid] = owner.split(':');
-    return host === hostname() && pid && !isAlive(Number(pid)) ? [name!] : [];
-  });
-  if (orphans.length) {
-    await execa('docker', ['rm', '-f', '-v', ...orphans]);
-    log(`removed ${orphans.length} container(s) left by a killed run: ${orphans.join(', ')}`);
-  }
-  return orphans;
 }

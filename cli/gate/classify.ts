@@ -28,6 +28,10 @@ function missingError(iteration: IterationResult, first: CriterionRun): Criterio
   return load ?? { type: 'Missing', message: `not collected in iteration ${iteration.index}`, detail: '' };
 }
 
+/**
+ * Verdicts per criterion. An interrupted (partial) last iteration counts for the criteria that finished in
+ * it; one it did not reach is judged on the complete iterations only, rather than counted as missing.
+ */
 export function classify(iterations: readonly IterationResult[]): CriterionVerdict[] {
   const byId = new Map<string, { first: CriterionRun; runs: (CriterionRun | undefined)[] }>();
   iterations.forEach((iteration, i) => {
@@ -38,9 +42,11 @@ export function classify(iterations: readonly IterationResult[]): CriterionVerdi
     }
   });
   const verdicts: CriterionVerdict[] = [];
-  for (const [id, { first, runs }] of byId) {
+  const final = iterations.length - 1;
+  for (const [id, { first, runs: all }] of byId) {
     // The run-level pseudo criterion only shows up when some iteration had unhandled errors.
-    if (id === RUN_ERRORS_ID && runs.every((r) => r?.outcome === 'pass')) continue;
+    if (id === RUN_ERRORS_ID && all.every((r) => r === undefined || r.outcome === 'pass')) continue;
+    const runs = iterations[final]?.partial && !all[final] ? all.slice(0, final) : all;
     // "(file loads)" is reported only when a file failed to load: absent means it loaded.
     const absent: Outcome | 'missing' = first.title === FILE_LOADS ? 'pass' : 'missing';
     const outcomes = runs.map((r) => r?.outcome ?? absent);

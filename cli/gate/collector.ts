@@ -12,7 +12,11 @@ export const RUN_ERRORS_ID = '(run)::no unhandled errors';
 export const FILE_LOADS = '(file loads)';
 
 export interface CollectorEvents {
+  /** A criterion began (its title as the terminal shows it). */
   onCriterionStart?(title: string): void;
+  /** That criterion's test finished; its outcome may still change when a hook of its file fails. */
+  onCriterionResult?(title: string): void;
+  /** Its outcome is final: its file ended. */
   onCriterionEnd?(run: CriterionRun): void;
 }
 
@@ -55,6 +59,22 @@ export function runErrorsCriterion(errors: readonly CriterionError[]): Criterion
   };
 }
 
+/** Two tests with the same full name in one file would hide each other: number the repeats, in order. */
+function numberRepeats(runs: readonly CriterionRun[]): void {
+  const seen = new Map<string, number>();
+  for (const run of runs) {
+    const n = (seen.get(run.id) ?? 0) + 1;
+    seen.set(run.id, n);
+    if (n > 1) Object.assign(run, { id: `${run.id} [${n}]`, title: `${run.title} [${n}]` });
+  }
+}
+
+/** The criterion's title on the terminal and in an abort's reason: `<suite>/<file> › <full name>`. */
+function displayTitle(suitesDirs: readonly SuitesDir[], test: TestCase): string {
+  const where = whereIs(suitesDirs, test.module.moduleId);
+  return `${where.suite}/${where.file} › ${test.fullName}`;
+}
+
 export class CriterionCollector implements Reporter {
   readonly runs: CriterionRun[] = [];
   readonly errors: CriterionError[] = [];
@@ -79,21 +99,32 @@ export class CriterionCollector implements Reporter {
 
   onTestCaseReady(test: TestCase): void {
     if (!matchesGrep(this.#grep, test.fullName)) return;
-    const where = whereIs(this.#options.suitesDirs, test.module.moduleId);
-    this.#events.onCriterionStart?.(`${where.suite}/${where.file} › ${test.fullName}`);
+    this.#events.onCriterionStart?.(displayTitle(this.#options.suitesDirs, test));
   }
 
   onTestCaseResult(test: TestCase): void {
+    if (matchesGrep(this.#grep, test.fullName)) this.#events.onCriterionResult?.(displayTitle(this.#options.suitesDirs, test));
     // Vitest reports tests outside --grep as skipped; they were not selected, so they are not criteria here.
     if (test.result().state === 'skipped' && !matchesGrep(this.#grep, test.fullName)) return;
     this.#byTest.set(test.id, this.#toRun(test));
+  }
+
+  /**
+   * Copies of the criteria that finished so far, for an iteration cut short: final ones, and those whose
+   * file had not ended (a hook failing later could not fail them any more). No run-level pseudo criterion.
+   */
+  settled(): CriterionRun[] {
+    const final = new Set(this.runs);
+    const pending = [...this.#byTest.values()].filter((run) => !final.has(run)).map((run) => ({ ...run }));
+    numberRepeats(pending);
+    return [...this.runs.filter((run) => run.id !== RUN_ERRORS_ID).map((run) => ({ ...run })), ...pending];
   }
 
   /** Runs are final only when the file ends: a failed beforeAll/afterAll reports on its suite, after its tests. */
   onTestModuleEnd(module: TestModule): void {
     const errorsOf = new Map<TestModule | TestSuite, ReadonlyArray<ErrorLike>>();
     for (const scope of [module, ...module.children.allSuites()]) if (scope.errors().length) errorsOf.set(scope, scope.errors());
-    const ids = new Map<string, number>();
+    const runs: CriterionRun[] = [];
     for (const test of module.children.allTests()) {
       const run = this.#byTest.get(test.id);
       if (!run) continue;
@@ -103,15 +134,15 @@ export class CriterionCollector implements Reporter {
         if (errors) this.#amend(run, errors);
         if (scope.type === 'module') break;
       }
-      // Two tests with the same full name would hide each other: number the repeats.
-      const n = (ids.get(run.id) ?? 0) + 1;
-      ids.set(run.id, n);
-      if (n > 1) Object.assign(run, { id: `${run.id} [${n}]`, title: `${run.title} [${n}]` });
+      runs.push(run);
+    }
+    numberRepeats(runs);
+    for (const run of runs) {
       this.runs.push(run);
       this.#events.onCriterionEnd?.(run);
     }
     // The file failed and none of its tests ran to a result: one criterion stands for the file.
-    if (errorsOf.has(module) && ids.size === 0) this.#fileFailed(module, errorsOf.get(module)!);
+    if (errorsOf.has(module) && runs.length === 0) this.#fileFailed(module, errorsOf.get(module)!);
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {

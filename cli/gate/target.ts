@@ -8,6 +8,7 @@ import { compileProfile } from '../../helpers/profile/compile.ts';
 import type { Profile } from '../../helpers/profile/schema.ts';
 import { nodeBProfile, NODE_B_ROLE } from '../../reference/profiles/node-b.ts';
 import { UsageError } from '../exit-codes.ts';
+import { removeRunNow } from '../../reference/run-containers.ts';
 
 /** The role of the only reference node so far (node B). */
 export const REFERENCE_ROLE = NODE_B_ROLE;
@@ -17,20 +18,16 @@ export interface Target {
   profileFile: string;
   /** Stops what the gate started and removes temporary files. */
   release(): Promise<void>;
+  /** release(), synchronously: for a process that exits now. */
+  releaseNow(): void;
 }
 
-/** Validate the profile, point the workers at its compiled form, resolve secrets for the gate itself. */
-async function compile(file: string, release: () => Promise<void>, suitesDirs: readonly string[] = []): Promise<Target> {
-  const compiled = await compileProfile(file, await loadSchemas(suitesDirs));
-  return {
-    profile: compiled.profile,
-    profileFile: file,
-    release: async () => {
-      compiled.remove();
-      await release();
-    },
-  };
+interface Release {
+  later: () => Promise<void>;
+  now: () => void;
 }
+
+const NOTHING: Release = { later: async () => undefined, now: () => undefined };
 
 /** The suites folders' vars schemas; a schema file that does not load is the operator's to fix (exit 2). */
 async function loadSchemas(suitesDirs: readonly string[]): ReturnType<typeof loadVarsSchemas> {
@@ -41,35 +38,58 @@ async function loadSchemas(suitesDirs: readonly string[]): ReturnType<typeof loa
   }
 }
 
+/** Validate the profile (vars against the suites' schemas), point the workers at its compiled form, resolve secrets for the gate itself. */
+async function compile(file: string, release: Release, suitesDirs: readonly string[] = []): Promise<Target> {
+  const compiled = await compileProfile(file, await loadSchemas(suitesDirs));
+  return {
+    profile: compiled.profile,
+    profileFile: file,
+    release: async () => {
+      compiled.remove();
+      await release.later();
+    },
+    releaseNow: () => {
+      compiled.remove();
+      release.now();
+    },
+  };
+}
+
 /** The user's profile; any problem with it is exit-2 material. */
 export async function userTarget(file: string, suitesDirs: readonly string[]): Promise<Target> {
   const absolute = resolve(file);
   try {
-    return await compile(absolute, async () => undefined, suitesDirs);
+    return await compile(absolute, NOTHING, suitesDirs);
   } catch (error) {
     if (error instanceof ProfileError) throw new UsageError(error.message.replace(absolute, file));
     throw error;
   }
 }
 
-export async function referenceTarget(runId: string, log: (line: string) => void, suitesDirs: readonly string[] = []): Promise<Target> {
+/** The embedded reference stack started for the run, its containers labelled with runId; `signal` interrupts the start. */
+export async function referenceTarget(runId: string, log: (line: string) => void, signal: AbortSignal, suitesDirs: readonly string[] = []): Promise<Target> {
   // Loaded only when needed: testcontainers and dockerode are slow to import.
   const { ArenaStack } = await import('../../reference/stack.ts');
-  const stack = await new ArenaStack().withRunId(runId).withMutant(process.env.ARENA_MUTANT).withLog(log).start();
+  const stack = await new ArenaStack().withRunId(runId).withMutant(process.env.ARENA_MUTANT).withLog(log).start(signal);
   try {
     stack.exportSecrets();
-    return await compile(stack.writeProfile(), () => stack.stop(), suitesDirs);
+    return await compile(stack.writeProfile(), { later: () => stack.stop(), now: () => stack.stopNow() }, suitesDirs);
   } catch (error) {
     await stack.stop();
     throw error;
   }
 }
 
-/** For --list without a profile: node B's profile shape, nothing started, placeholder secrets. */
+/** For collecting criteria without a profile (--list, is anything selected): node B's profile shape, nothing started, placeholder secrets. */
 export function placeholderReferenceTarget(): Promise<Target> {
   process.env.ARENA_DB_PASSWORD ??= 'not-started';
   process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
-  const temp = writeTempProfile(nodeBProfile({ transport: { kind: 'docker', container: 'arena-b (not started)' }, host: '127.0.0.1', ports }), 'node B, not started (--list)');
-  return compile(temp.file, async () => temp.remove());
+  const temp = writeTempProfile(nodeBProfile({ transport: { kind: 'docker', container: 'arena-b (not started)' }, host: '127.0.0.1', ports }), 'node B, not started (criteria are collected against it)');
+  return compile(temp.file, { later: async () => temp.remove(), now: () => temp.remove() });
+}
+
+/** What a reference start still under way has made, removed synchronously: it has no Target to release yet. */
+export function removeReferenceNow(runId: string): void {
+  removeRunNow(runId);
 }

@@ -44,7 +44,8 @@ export interface IterationResult {
   runs: CriterionRun[];
   /** Errors outside any criterion (a crashed worker, an unhandled rejection). */
   errors: CriterionError[];
-  aborted: boolean;
+  /** Interrupted by an abort: holds only the criteria that finished before it. */
+  partial: boolean;
 }
 
 export interface CriterionVerdict {
@@ -59,7 +60,10 @@ export interface CriterionVerdict {
   failed: number;
   blocked: number;
   skipped: number;
-  /** Per iteration, in order; null where the criterion did not run in that iteration. */
+  /**
+   * Per iteration, in order; null where the criterion did not run in that iteration. One shorter than the
+   * iterations when an interrupted last iteration did not reach it (so for outcomes and errors too).
+   */
   durationsMs: (number | null)[];
   /** Per iteration outcome ('missing' when it was not collected). */
   outcomes: (Outcome | 'missing')[];

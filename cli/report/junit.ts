@@ -11,6 +11,8 @@ export interface JunitRun {
   role: string;
   iterations: number;
   startedAt: string;
+  /** The interrupted iteration, when its finished criteria are included. */
+  partialIteration?: number | null;
 }
 
 /** The testcase's state in this document: a verdict (merged file) or one iteration's outcome. */
@@ -90,6 +92,7 @@ function documentXml(cases: CaseModel[], name: string, timeMs: number, grouping:
     const { node, role, iterations, runId, startedAt } = first.run;
     const properties = [
       ['node', node], ['role', role], ['suite', first.suite], ['iterations', String(iterations)], ['run.id', runId],
+      ...(first.run.partialIteration ? [['partialIteration', String(first.run.partialIteration)]] : []),
       ...list.flatMap((c) => c.evidence.map((e) => [`evidence ${c.title} › ${e.label}`, e.value])),
     ].map(([propertyName, value]) => element('property', { name: propertyName!, value: value! })).join('');
     const file = grouping.file(first);

@@ -8,6 +8,8 @@ export interface RunRecord {
   iterations: number;
   /** Iterations that actually completed (less than `iterations` when aborted). */
   completedIterations: number;
+  /** The iteration an abort interrupted, when the criteria that finished in it are included; else null. */
+  partialIteration: number | null;
   suites: string[];
   startedAt: string;
   finishedAt: string;

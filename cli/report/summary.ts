@@ -5,12 +5,19 @@ import { MARK, rows, countsLine } from './table.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** Says that (and how much of) an interrupted iteration counts. */
+function partialLine(iteration: number, verdicts: readonly CriterionVerdict[]): string {
+  const n = verdicts.filter((v) => v.outcomes.length === iteration).length;
+  return `- iteration ${iteration} was interrupted: the ${n} ${n === 1 ? 'criterion that finished in it is' : 'criteria that finished in it are'} included`;
+}
+
 export function summaryMarkdown(run: RunRecord, verdicts: readonly CriterionVerdict[]): string {
   const verdict = run.aborted ? `ABORTED (${run.aborted})` : run.exitCode === 0 ? 'PASS' : 'FAIL';
   const lines = [
     `# fleetgate ${verdict}: ${run.node} (${run.role})`,
     '',
     `- run \`${run.id}\`, ${run.completedIterations}/${run.iterations} iterations, suites: ${run.suites.join(', ')}`,
+    ...(run.partialIteration ? [partialLine(run.partialIteration, verdicts)] : []),
     `- ${run.startedAt} → ${run.finishedAt}, exit code ${run.exitCode}`,
     `- ${countsLine(verdicts)}`,
     '',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { parse, stringify } from 'yaml';
 import { registerSecret } from '../../helpers/redact.ts';
-import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from '../../reference/stack.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from '../../reference/run-containers.ts';
 import { ensureExampleImage } from './image.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';

@@ -20,17 +20,19 @@ export interface ReferenceImages {
   nodeB: string;
 }
 
-/** Make sure the reference images exist locally, and only their current tags; returns those tags. */
-export async function ensureReferenceImages(log: (line: string) => void = () => undefined): Promise<ReferenceImages> {
+/** Make sure the reference images exist locally, and only their current tags; returns those tags. An abort of `signal` stops a build. */
+export async function ensureReferenceImages(log: (line: string) => void = () => undefined, signal?: AbortSignal): Promise<ReferenceImages> {
   return withImagesLock(async () => {
     await removeStaleBuildDirs(DEFAULT_BUILD_ROOT, log);
     const recipe = currentBaseRecipe();
     const base = baseImage(recipe);
+    signal?.throwIfAborted();
     if (!(await imageExists(base.tag))) await buildBase(recipe, base, DEFAULT_BUILD_ROOT, log);
     const nodeB = dockerfileImage('node-b', NODE_B_DIR, base);
+    signal?.throwIfAborted();
     if (!(await imageExists(nodeB.tag))) {
       log(`building ${nodeB.tag}`);
-      await execa('docker', ['build', '-q', '--force-rm', ...nodeB.args, '-t', nodeB.tag, nodeB.dir]);
+      await execa('docker', ['build', '-q', '--force-rm', ...nodeB.args, '-t', nodeB.tag, nodeB.dir], { cancelSignal: signal });
     }
     await pruneStaleTags([nodeB, base], log);
     return { nodeB: nodeB.tag };

@@ -9,7 +9,7 @@ import { execa, type Result } from 'execa';
 import { ExampleStack, FAULTS, type Fault, type Role, type StartedExampleStack } from '../../examples/lb-db/stack.ts';
 import type { ResultsDocument } from '../../cli/report/results.ts';
 import { gate, outDir, results, filesUnder, removeOutDirs, ROOT } from './gate-cli.ts';
-import { LABEL_RUN } from '../../reference/stack.ts';
+import { LABEL_RUN } from '../../reference/run-containers.ts';
 
 const SUITES = 'examples/lb-db/suites';
 const HEALTHY_ITERATIONS = 2;

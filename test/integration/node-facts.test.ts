@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { execa } from 'execa';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { LABEL_OWNER, LABEL_RUN } from '../../reference/stack.ts';
+import { LABEL_OWNER, LABEL_RUN } from '../../reference/run-containers.ts';
 import { diskFree, memoryAvailable } from '../../helpers/node-facts.ts';
 import { TargetNode } from '../../helpers/node.ts';
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { expect, test } from 'vitest';
 import { execa } from 'execa';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { LABEL_OWNER, LABEL_RUN, leftoverContainers, reapOrphans } from '../../reference/stack.ts';
+import { LABEL_OWNER, LABEL_RUN, leftoverContainers, reapOrphans } from '../../reference/run-containers.ts';
 
 test('containers of a dead owner are removed, those of a live one are kept', async () => {
   const { nodeB } = await ensureReferenceImages();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execa } from 'execa';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { LABEL_OWNER, LABEL_RUN } from '../../reference/stack.ts';
+import { LABEL_OWNER, LABEL_RUN } from '../../reference/run-containers.ts';
 import { LocalTransport } from '../../cli/fleet/transport/local.ts';
 import { DockerTransport } from '../../cli/fleet/transport/docker.ts';
 import { UnreachableError, type Transport } from '../../cli/fleet/transport/index.ts';

@@ -10,8 +10,8 @@ function run(id: string, outcome: Outcome, message = `${id} went wrong`): Criter
   };
 }
 
-function iteration(index: number, runs: CriterionRun[]): IterationResult {
-  return { index, startedAt: new Date(0).toISOString(), durationMs: 1, runs, errors: [], aborted: false };
+function iteration(index: number, runs: CriterionRun[], partial = false): IterationResult {
+  return { index, startedAt: new Date(0).toISOString(), durationMs: 1, runs, errors: [], partial };
 }
 
 describe('verdictOf', () => {
@@ -47,6 +47,18 @@ describe('classify', () => {
   test('a criterion absent from an iteration counts as failed there', () => {
     const [v] = classify([iteration(1, [run('a', 'pass')]), iteration(2, [])]);
     expect(v).toMatchObject({ verdict: 'flaky', outcomes: ['pass', 'missing'], lastError: 'not collected in iteration 2' });
+  });
+
+  test('an interrupted last iteration counts what finished in it, and what it did not reach is not a failure', () => {
+    const verdicts = classify([
+      iteration(1, [run('a', 'pass'), run('b', 'pass'), run('c', 'pass'), run(RUN_ERRORS_ID, 'pass')]),
+      iteration(2, [run('a', 'pass'), run('b', 'fail', 'second')], true),
+    ]);
+    expect(verdicts.map((v) => [v.id, v.verdict, v.outcomes, v.durationsMs.length])).toEqual([
+      ['a', 'pass', ['pass', 'pass'], 2],
+      ['b', 'flaky', ['pass', 'fail'], 2],
+      ['c', 'pass', ['pass'], 1],
+    ]);
   });
 
   test('the run-errors pseudo criterion only appears when some iteration had unhandled errors', () => {

@@ -27,7 +27,7 @@ function criterion(suite: string, title: string, verdict: Verdict): ResultsCrite
 function doc(node: string, criteria: ResultsCriterion[], extra: Partial<ResultsDocument['run']> = {}): ResultsDocument {
   const exitCode = criteria.every((c) => c.verdict === 'pass') ? 0 : 1;
   return {
-    run: { id: `run-${node}`, node, role: 'control-plane', iterations: 2, completedIterations: 2, suites: ['preflight'], startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:09.000Z', exitCode, aborted: null, ...extra },
+    run: { id: `run-${node}`, node, role: 'control-plane', iterations: 2, completedIterations: 2, suites: ['preflight'], startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:09.000Z', exitCode, aborted: null, partialIteration: null, ...extra },
     criteria, runErrors: [],
   };
 }

@@ -32,7 +32,7 @@ const pattern: Record<string, Outcome[]> = {
   'skipped criterion': ['skip', 'skip', 'skip', 'skip'],
 };
 const iterations: IterationResult[] = [0, 1, 2, 3].map((i) => ({
-  index: i + 1, startedAt: RUN.startedAt, durationMs: 1000, errors: [], aborted: false,
+  index: i + 1, startedAt: RUN.startedAt, durationMs: 1000, errors: [], partial: false,
   runs: Object.entries(pattern).map(([id, outcomes], n) => run(id, n % 2 ? 'a.spec.ts' : 'sub/b.spec.ts', outcomes[i]!, i + 1)),
 }));
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resolveOptions, type RawOptions } from '../../cli/options.ts';
 import { UsageError } from '../../cli/exit-codes.ts';
@@ -33,4 +34,10 @@ describe('gate options', () => {
   ])('%o is refused: %s', ([raw, message]) => {
     expect(usage(() => resolveOptions({ ...raw, list: true }, 'r', {}))).toContain(message);
   });
+});
+
+test('--out reports/latest writes a run directory of its own (latest is then linked to it), never into another run', () => {
+  const options = resolveOptions({ list: true, out: 'reports/latest' }, 'run-7', {});
+  expect(options.out).toBe(join(options.reportsDir, 'run-7'));
+  expect(resolveOptions({ list: true, out: join(options.reportsDir, 'latest') }, 'run-8', {}).out).toBe(join(options.reportsDir, 'run-8'));
 });

@@ -24,12 +24,12 @@ const failing: CriterionRun = {
   evidence: [{ label: 'dsn', value: 'postgres://u:test@h:1234/db' }],
 };
 const iterations: IterationResult[] = [1, 2].map((index) => ({
-  index, startedAt: '2026-11-23T12:34:00.000Z', durationMs: 1234, errors: [], aborted: false,
+  index, startedAt: '2026-11-23T12:34:00.000Z', durationMs: 1234, errors: [], aborted: false, partial: false,
   runs: [failing, { id: 'preflight/test.spec.ts::steady', suite: 'preflight', file: 'test.spec.ts', path: 'suites/preflight/test.spec.ts', title: 'steady', tags: [], outcome: 'pass', durationMs: 1234, evidence: [] }],
 }));
 const record: RunRecord = {
   id: '20261123-123400Z-1234', node: 'test-node', role: 'control-plane', iterations: 2, completedIterations: 2, suites: ['preflight'],
-  startedAt: '2026-11-23T12:34:00.000Z', finishedAt: '2026-11-23T12:34:05.000Z', exitCode: 1, aborted: 'SIGTERM while running test 1234',
+  startedAt: '2026-11-23T12:34:00.000Z', finishedAt: '2026-11-23T12:34:05.000Z', exitCode: 1, aborted: 'SIGTERM while running test 1234', partialIteration: null,
 };
 
 beforeAll(() => {

@@ -1,0 +1,52 @@
+// The containers of a run, found by label: removed when the run ends (or at once, when it must exit now),
+// listed for residue checks, and reaped when the process that started them is gone. Only node's own
+// child_process here, so the gate can load it without the heavy docker clients.
+import { execFile, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { promisify } from 'node:util';
+import { isAlive } from './pids.ts';
+
+/** The run id on every container a run starts: how the run, and residue checks, find them again. */
+export const LABEL_RUN = 'org.fleetgate.run';
+/** Which reference node a container is. */
+export const LABEL_NODE = 'org.fleetgate.node';
+/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. */
+export const LABEL_OWNER = 'org.fleetgate.owner';
+
+const docker = async (args: string[]): Promise<string> => (await promisify(execFile)('docker', args)).stdout;
+const lines = (text: string): string[] => text.split('\n').filter(Boolean);
+const ofRun = (runId: string): string[] => ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`];
+const removal = (ids: string[]): string[] => ['rm', '-f', '-v', ...ids];
+
+/** Remove every container a run created (by label), whatever state it is in. */
+export async function removeRun(runId: string): Promise<void> {
+  const ids = lines(await docker(ofRun(runId)).catch(() => ''));
+  if (ids.length) await docker(removal(ids)).catch(() => undefined);
+}
+
+/** removeRun, synchronously: for a process that exits now (a second stop request) and cannot wait. */
+export function removeRunNow(runId: string): void {
+  const ids = lines(spawnSync('docker', ofRun(runId), { encoding: 'utf8' }).stdout ?? '');
+  if (ids.length) spawnSync('docker', removal(ids));
+}
+
+/** Names of the containers fleetgate runs created that still exist: one run's (runId), or every run's. */
+export async function leftoverContainers(runId?: string): Promise<string[]> {
+  const label = runId ? `${LABEL_RUN}=${runId}` : LABEL_RUN;
+  return lines(await docker(['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}']));
+}
+
+/** Remove containers whose owning process on this host is gone (a run killed with SIGKILL cannot clean up). */
+export async function reapOrphans(log: (line: string) => void = () => undefined): Promise<string[]> {
+  const listed = await docker(['ps', '-a', '--filter', `label=${LABEL_RUN}`, '--format', `{{.Names}} {{.Label "${LABEL_OWNER}"}}`]);
+  const orphans = lines(listed).flatMap((line) => {
+    const [name, owner = ''] = line.split(' ');
+    const [host, pid] = owner.split(':');
+    return host === hostname() && pid && !isAlive(Number(pid)) ? [name!] : [];
+  });
+  if (orphans.length) {
+    await docker(removal(orphans));
+    log(`removed ${orphans.length} container(s) left by a killed run: ${orphans.join(', ')}`);
+  }
+  return orphans;
+}
