@@ -24,6 +24,7 @@ const program = new Command('gate.sh')
   .option('--suites <dir>', 'an operator\'s suites folder, run beside fleetgate\'s built-in suites')
   .option('--no-builtin-suites', 'with --suites: run only that folder, not fleetgate\'s built-in preflight')
   .option('--timeout <seconds>', 'abort the whole run after this long (exit 3, partial reports)')
+  .option('--reference-node', 'with no --profile: reference node B alone, checked from this machine (the default is the reference fleet, the gate running on each node)')
   .option('--secrets-stdin', 'read {"secrets": {NAME: value}} for the profile\'s ${env:NAME} references from the first line of stdin')
   .option('--stop-on-stdin-eof', 'stop the run (exit 3, partial reports) when stdin closes: how a fleet controller stops a node')
   .showHelpAfterError('(see ./gate.sh --help)')
@@ -43,6 +44,11 @@ async function main(argv: string[]): Promise<number> {
     const release = control.stopOnStdinEof ? stopWhenStdinCloses() : () => undefined;
     try {
       const options = resolveOptions(program.opts<RawOptions>(), id);
+      // No profile: the embedded reference fleet, the gate ON each node (--reference-node: node B, from here).
+      if (!options.profile && !options.list && !options.referenceNode) {
+        const { runReferenceFleet } = await import('./commands/reference-fleet.ts');
+        return await runReferenceFleet(options, id, { write: (text) => process.stdout.write(text), tty: Boolean(process.stdout.isTTY) });
+      }
       return await runGate(options, id, progress);
     } finally {
       release();

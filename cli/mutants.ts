@@ -1,33 +1,48 @@
-// `npm run mutants`: the gate against the healthy reference stack and against each fault switch.
-// A criterion that no mutant makes fail, or a mutant no criterion notices, is a defect in the gate.
+// `npm run mutants`: the gate (on the reference fleet, through the bundle) against the healthy stack and
+// against each fault switch, switched on in one node of three. A criterion that no mutant makes fail, a
+// mutant no criterion notices, or a mutant that fails a node it is not on, is a defect in the gate.
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { MUTANTS, type Mutant } from '../reference/mutants.ts';
 import { ROOT } from '../vitest.workspace.ts';
-import type { ResultsDocument } from './report/results.ts';
+import type { FleetResults } from './fleet/fleet-report.ts';
+import { inTurns } from './in-turns.ts';
+
+/** The node each mutant is switched on in; the other two must stay green. */
+const MUTATED_NODE = 'arena-b1';
+/** Mutant fleets started side by side: each is three containers; two fleets keep 2 cores busy. */
+const SIDE_BY_SIDE = 2;
 
 interface MutantRun {
   name: string;
   exitCode: number;
+  /** The mutated node's verdict per criterion. */
   verdicts: Map<string, string>;
+  /** Nodes without the mutant that did not pass. */
+  collateral: string[];
   error?: string;
 }
 
-async function gateRun(mutant: string, iterations: number): Promise<MutantRun> {
+async function gateRun(mutant: string, iterations: number, bundle: string): Promise<MutantRun> {
   const out = mkdtempSync(join(tmpdir(), `fleetgate-mutant-${mutant}-`));
   try {
     const child = await execa(process.execPath, ['cli/main.ts', '--iterations', String(iterations), '--out', out], {
-      cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: mutant === 'healthy' ? '' : mutant, TESTCONTAINERS_RYUK_DISABLED: 'true' },
+      cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: mutant === 'healthy' ? '' : mutant, ARENA_MUTANT_NODE: MUTATED_NODE, FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
     });
-    let doc: ResultsDocument | undefined;
+    let doc: FleetResults | undefined;
     try {
-      doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+      doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as FleetResults;
     } catch {
-      return { name: mutant, exitCode: child.exitCode ?? 3, verdicts: new Map(), error: String(child.all).trim().split('\n').slice(-3).join(' | ') };
+      return { name: mutant, exitCode: child.exitCode ?? 3, verdicts: new Map(), collateral: [], error: String(child.all).trim().split('\n').slice(-3).join(' | ') };
     }
-    return { name: mutant, exitCode: child.exitCode ?? 3, verdicts: new Map(doc.criteria.map((c) => [c.id, c.verdict])) };
+    const mutated = mutant === 'healthy' ? undefined : MUTATED_NODE;
+    return {
+      name: mutant, exitCode: child.exitCode ?? 3,
+      verdicts: new Map(doc.criteria.filter((c) => c.node === MUTATED_NODE).map((c) => [c.id, c.verdict])),
+      collateral: doc.nodes.filter((n) => n.name !== mutated && n.status !== 'pass').map((n) => `${n.name} (${n.status}: ${n.reason ?? ''})`),
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -44,26 +59,47 @@ async function main(): Promise<number> {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const problems: string[] = [];
 
-  log(`mutants: healthy run, then ${mutants.length} fault switch(es), 1 iteration each`);
-  const healthy = await gateRun('healthy', 1);
-  log(`  healthy        exit ${healthy.exitCode}${healthy.error ? ` — ${healthy.error}` : ''}`);
-  if (healthy.exitCode !== 0) problems.push(`the healthy stack is not green (exit ${healthy.exitCode})`);
-  const criteria = [...healthy.verdicts.keys()].sort();
+  const built = await ensureBundle(log);
+  log(`mutants: healthy fleet, then ${mutants.length} fault switch(es) on ${MUTATED_NODE}, ${SIDE_BY_SIDE} fleets at a time, 1 iteration each`);
+  try {
+    const healthy = await gateRun('healthy', 1, built.file);
+    log(`  healthy        exit ${healthy.exitCode}${healthy.error ? ` — ${healthy.error}` : ''}`);
+    if (healthy.exitCode !== 0) problems.push(`the healthy fleet is not green (exit ${healthy.exitCode}${healthy.collateral.length ? `: ${healthy.collateral.join(', ')}` : ''})`);
+    const criteria = [...healthy.verdicts.keys()].sort();
 
-  const runs: MutantRun[] = [];
-  for (const mutant of mutants) {
-    const run = await gateRun(mutant.name, 1);
-    runs.push(run);
-    const kills = criteria.filter((id) => killedBy(run, id));
-    log(`  ${mutant.name.padEnd(14)} exit ${run.exitCode}, killed by ${kills.length} criterion(s)${run.error ? ` — ${run.error}` : ''}`);
-    if (kills.length === 0) problems.push(`mutant ${mutant.name} survived (${mutant.defect})`);
-    for (const pattern of mutant.mustKill) {
-      const targeted = criteria.filter((id) => id.includes(pattern));
-      if (targeted.length === 0) problems.push(`mutant ${mutant.name}: no criterion matches "${pattern}"`);
-      else if (!targeted.some((id) => killedBy(run, id))) problems.push(`mutant ${mutant.name}: "${pattern}" did not fail`);
-    }
+    const runs: MutantRun[] = await inTurns(mutants, SIDE_BY_SIDE, async (mutant) => {
+      const run = await gateRun(mutant.name, 1, built.file);
+      const kills = criteria.filter((id) => killedBy(run, id));
+      log(`  ${mutant.name.padEnd(20)} exit ${run.exitCode}, killed by ${kills.length} criterion(s)${run.error ? ` — ${run.error}` : ''}`);
+      return run;
+    });
+    runs.forEach((run, i) => {
+      const mutant = mutants[i]!;
+      if (!criteria.some((id) => killedBy(run, id))) problems.push(`mutant ${mutant.name} survived (${mutant.defect})`);
+      if (run.collateral.length) problems.push(`mutant ${mutant.name} is on ${MUTATED_NODE} only, but also failed ${run.collateral.join(', ')}`);
+      for (const pattern of mutant.mustKill) {
+        const targeted = criteria.filter((id) => id.includes(pattern));
+        if (targeted.length === 0) problems.push(`mutant ${mutant.name}: no criterion matches "${pattern}"`);
+        else if (!targeted.some((id) => killedBy(run, id))) problems.push(`mutant ${mutant.name}: "${pattern}" did not fail`);
+      }
+    });
+    return report(criteria, runs, mutants, only, problems, log);
+  } finally {
+    built.remove();
   }
+}
 
+/** One bundle for every run (FLEETGATE_BUNDLE, or built now). */
+async function ensureBundle(log: (line: string) => void): Promise<{ file: string; remove(): void }> {
+  if (process.env.FLEETGATE_BUNDLE) return { file: process.env.FLEETGATE_BUNDLE, remove: () => undefined };
+  const { buildBundle } = await import('./bundle/build.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-mutants-bundle-'));
+  const built = await buildBundle({ root: ROOT, role: 'all', outDir: dir, log: () => undefined });
+  log(`bundle built once for every run (${(built.bytes / 1e6).toFixed(1)} MB)`);
+  return { file: built.tarball, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function report(criteria: string[], runs: MutantRun[], mutants: readonly Mutant[], only: string[], problems: string[], log: (line: string) => void): number {
   // The matrix: criterion × mutant. K = killed (broken or flaky), B = killed as blocked, . = survived.
   const header = runs.map((_, i) => String(i + 1).padStart(2)).join(' ');
   const lines = ['', `${'criterion'.padEnd(70)} ${header}`];
@@ -84,8 +120,8 @@ async function main(): Promise<number> {
     return 1;
   }
   log(only.length
-    ? `✓ healthy stack green; ${mutants.map((m) => m.name).join(', ')} killed (a subset: run without names to check every criterion)`
-    : '✓ healthy stack green; every mutant killed; every criterion fails under at least one mutant');
+    ? `✓ healthy fleet green; ${mutants.map((m) => m.name).join(', ')} killed (a subset: run without names to check every criterion)`
+    : `✓ healthy fleet green; every mutant killed on ${MUTATED_NODE} with the other nodes green; every criterion fails under at least one mutant`);
   return 0;
 }
 

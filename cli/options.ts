@@ -19,6 +19,8 @@ export interface GateOptions {
   reportsDir: string;
   allowDestructive: boolean;
   list: boolean;
+  /** No profile: reference node B alone, the gate on this machine (the developer path), not the on-node fleet. */
+  referenceNode: boolean;
   /** fleetgate's built-in suites, then the operator's `--suites` folder. */
   suitesDirs: SuitesDir[];
   timeoutSeconds?: number;
@@ -33,6 +35,7 @@ export interface RawOptions {
   out?: string;
   allowDestructive?: boolean;
   list?: boolean;
+  referenceNode?: boolean;
   suites?: string;
   /** false with --no-builtin-suites: only the operator's folder. */
   builtinSuites?: boolean;
@@ -103,6 +106,7 @@ export function resolveOptions(raw: RawOptions, id: string, env: NodeJS.ProcessE
     reportsDir,
     allowDestructive: Boolean(raw.allowDestructive) || env.FLEETGATE_ALLOW_DESTRUCTIVE === '1',
     list: Boolean(raw.list),
+    referenceNode: Boolean(raw.referenceNode),
     suitesDirs,
     ...(raw.timeout === undefined ? {} : { timeoutSeconds: positiveInt(raw.timeout, '--timeout') }),
   };

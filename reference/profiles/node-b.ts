@@ -30,9 +30,9 @@ export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }
       { name: 'api-tls', url: `https://${host}:${ports.https}`, insecure: true, maxLatencyMs: 500, certMinDaysLeft: 14 },
     ],
     postgres: [
-      { name: 'arena-db', host, port: ports.postgres, database: 'arena', user: 'arena', password: '${env:ARENA_DB_PASSWORD}', maxLatencyMs: 250, tables: NODE_B_TABLES },
+      { name: 'arena-db', host, port: ports.postgres, database: 'arena', user: 'arena', password: '${env:ARENA_DB_PASSWORD}', maxLatencyMs: 500, tables: NODE_B_TABLES },
     ],
-    redis: [{ name: 'arena-cache', host, port: ports.redis, password: '${env:ARENA_REDIS_PASSWORD}', maxLatencyMs: 100 }],
+    redis: [{ name: 'arena-cache', host, port: ports.redis, password: '${env:ARENA_REDIS_PASSWORD}', maxLatencyMs: 250 }],
     binaries: [
       { name: 'psql', minVersion: '15' },
       { name: 'redis-cli', minVersion: '7' },

@@ -10,7 +10,7 @@ afterAll(removeOutDirs);
 const fixtureArgs = ['--profile', join(FIXTURES, 'profiles/local.yaml'), '--suites', join(FIXTURES, 'suites')];
 const env = { FLEETGATE_TEST_SECRET: 'a-secret-for-abort-tests' };
 /** The abort fixture: a quick criterion, then a hold (test/fixtures/suites/abort/hold.spec.ts). */
-const holdArgs = ['--suites', join(FIXTURES, 'suites'), '--suite', 'abort'];
+const holdArgs = ['--reference-node', '--suites', join(FIXTURES, 'suites'), '--suite', 'abort'];
 const QUICK = 'quick criterion finishes at once';
 /** Tests that start reference node B: a busy shared machine can take a while to start it. */
 const STACK = { timeout: 240_000 };
@@ -74,7 +74,7 @@ test('an abort names no criterion that already finished', async () => {
 
 test('--timeout covers starting the target: the run stops without waiting for node B to come up', STACK, async () => {
   const out = outDir();
-  const run = await gate(['--iterations', '1', '--timeout', '2', '--out', out]);
+  const run = await gate(['--reference-node', '--iterations', '1', '--timeout', '2', '--out', out]);
   expect(run.exitCode, run.all).toBe(3);
   expect(run.stdout).not.toMatch(/fleetgate: arena-b \(control-plane\), suites/);
   const doc = results(out);
@@ -84,7 +84,7 @@ test('--timeout covers starting the target: the run stops without waiting for no
 
 test('two SIGTERMs 50 ms apart during iteration 2 are one stop request: reports written, no container left', STACK, async () => {
   const out = outDir();
-  const running = gate(['--iterations', '5', '--out', out]);
+  const running = gate(['--reference-node', '--iterations', '5', '--out', out]);
   await fileAppears(join(out, 'iterations', '1.xml'), 120_000);
   running.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 50));

@@ -1,14 +1,15 @@
-// Every preflight criterion fails against its fault switch, and the healthy stack is green.
+// Every preflight criterion fails against its fault switch on one node of the reference fleet, the other
+// nodes stay green, and the healthy fleet is green: through the bundle, the gate running on each node.
 import { expect, test } from 'vitest';
 import { execa } from 'execa';
 import { MUTANTS } from '../../reference/mutants.ts';
 import { ROOT, fleetgateContainers } from './gate-cli.ts';
 
-test('npm run mutants: every mutant killed, every criterion kills one, healthy run green', async () => {
-  const run = await execa(process.execPath, ['cli/mutants.ts'], { cwd: ROOT, reject: false, all: true, env: { TESTCONTAINERS_RYUK_DISABLED: 'true' } });
+test('npm run mutants: every mutant killed on its node only, every criterion kills one, healthy fleet green', async () => {
+  const run = await execa(process.execPath, ['cli/mutants.ts'], { cwd: ROOT, reject: false, all: true, env: { TESTCONTAINERS_RYUK_DISABLED: 'true', FLEETGATE_BUNDLE: '' } });
   expect(run.exitCode, run.all).toBe(0);
   expect(run.stdout).toMatch(/^ {2}healthy +exit 0$/m);
   for (const mutant of MUTANTS) expect(run.stdout).toMatch(new RegExp(`^ {2}${mutant.name} +exit 1, killed by [1-9]\\d* criterion`, 'm'));
-  expect(run.stdout).toContain('✓ healthy stack green; every mutant killed; every criterion fails under at least one mutant');
+  expect(run.stdout).toContain('✓ healthy fleet green; every mutant killed on arena-b1 with the other nodes green; every criterion fails under at least one mutant');
   expect(await fleetgateContainers()).toEqual([]);
 }, 1_200_000);

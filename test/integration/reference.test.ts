@@ -23,7 +23,7 @@ describe('two iterations against the healthy reference stack', () => {
   let tempBefore: string[];
   beforeAll(async () => {
     tempBefore = gateTempFiles();
-    run = await gate(['--iterations', '2']);
+    run = await gate(['--reference-node', '--iterations', '2']);
     out = join(ROOT, 'reports', readlinkSync(join(ROOT, 'reports/latest')));
     doc = results(out);
   });
@@ -70,7 +70,7 @@ describe('two iterations against the healthy reference stack', () => {
 
 test('with the database down, the schema criterion is blocked, not a second failure', async () => {
   const out = outDir();
-  const run = await gate(['--iterations', '1', '--out', out], { ARENA_MUTANT: 'db-down' });
+  const run = await gate(['--reference-node', '--iterations', '1', '--out', out], { ARENA_MUTANT: 'db-down' });
   expect(run.exitCode, run.all).toBe(1);
   const doc = results(out);
   expect(criterion(doc, 'database arena-db has every expected table')).toMatchObject({ verdict: 'blocked', lastError: expect.stringMatching(/arena-db .* is not reachable/) });
@@ -81,7 +81,7 @@ test('with the database down, the schema criterion is blocked, not a second fail
 
 test('with a rotated database password, the schema criterion fails (refused), it is not merely blocked', async () => {
   const out = outDir();
-  const run = await gate(['--iterations', '1', '--out', out], { ARENA_MUTANT: 'db-credential-rotated' });
+  const run = await gate(['--reference-node', '--iterations', '1', '--out', out], { ARENA_MUTANT: 'db-credential-rotated' });
   expect(run.exitCode, run.all).toBe(1);
   const doc = results(out);
   expect(criterion(doc, 'database arena-db has every expected table')).toMatchObject({

@@ -29,7 +29,7 @@ function isLink(path: string): boolean {
 test('--out reports (the reports directory itself) on the healthy stack: exit 0, reports written, latest left alone', async () => {
   const written = ['junit.xml', 'results.json', 'summary.md', 'iterations'];
   try {
-    const run = await gate(['--out', 'reports', '--iterations', '1']);
+    const run = await gate(['--reference-node', '--out', 'reports', '--iterations', '1']);
     expect(run.exitCode, run.all).toBe(0);
     expect(results(REPORTS).run).toMatchObject({ exitCode: 0, completedIterations: 1 });
     expect(run.all).toMatch(/^reports\/latest not updated: --out is the reports directory itself$/m);

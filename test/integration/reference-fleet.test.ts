@@ -1,0 +1,64 @@
+// `./gate.sh` with no profile: the embedded reference fleet — three control-plane nodes without Node.js,
+// two reached with docker and one over ssh — the bundle shipped into each, the gate run ON each.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { gate, outDir, removeOutDirs, xmllint, xpath, fleetgateContainers, printed } from './gate-cli.ts';
+import type { FleetResults } from '../../cli/fleet/fleet-report.ts';
+
+afterAll(removeOutDirs);
+const fleetResults = (out: string): FleetResults => JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as FleetResults;
+const SLOW = { timeout: 300_000 };
+
+describe('the default target, from the README: ./gate.sh --iterations 2', () => {
+  const out = outDir();
+  let run: Awaited<ReturnType<typeof gate>>;
+  let doc: FleetResults;
+  beforeAll(async () => {
+    // No FLEETGATE_BUNDLE: the default builds its bundle, as on a fresh machine.
+    run = await gate(['--iterations', '2', '--out', out], { FLEETGATE_BUNDLE: '' });
+    doc = fleetResults(out);
+  }, 300_000);
+
+  test('runs on three nodes and exits 0, each node green 2/2', () => {
+    expect(run.exitCode, run.all).toBe(0);
+    expect(doc.nodes.map((n) => [n.name, n.status, n.suites.preflight])).toEqual([
+      ['arena-b1', 'pass', 'pass'], ['arena-b2', 'pass', 'pass'], ['arena-b3', 'pass', 'pass'],
+    ]);
+    expect(doc.criteria.filter((c) => c.node === 'arena-b3').every((c) => c.passed === 2)).toBe(true);
+    // The ssh node too: the gate's progress came back from it over ssh.
+    expect(run.stdout).toMatch(/^\[arena-b3\] iteration 2\/2: \d+ passed, 0 failed/m);
+  });
+
+  test('one merged JUnit, valid against the XSD, naming the three nodes; each node\'s own report beside it', async () => {
+    const junit = join(out, 'junit.xml');
+    expect((await xmllint(junit)).exitCode).toBe(0);
+    expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b1"])')).toBe('1');
+    expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b2"])')).toBe('1');
+    expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b3"])')).toBe('1');
+    for (const node of ['arena-b1', 'arena-b2', 'arena-b3']) expect((await xmllint(join(out, 'nodes', node, 'junit.xml'))).exitCode).toBe(0);
+    expect(readFileSync(join(out, 'fleet.md'), 'utf8')).toMatch(/^# fleetgate fleet PASS: 3\/3 nodes passed/);
+  });
+
+  test('no container of the run is left', async () => {
+    expect(await fleetgateContainers(doc.fleet.id)).toEqual([]);
+  });
+});
+
+test('two SIGTERMs 50 ms apart are one stop request: every node stops, reports are written, no container is left', SLOW, async () => {
+  const out = outDir();
+  const running = gate(['--iterations', '20', '--out', out], { FLEETGATE_BUNDLE: '' });
+  expect(await printed(running, 'iteration 1/20', 240_000)).toBe(true);
+  running.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 50));
+  running.kill('SIGTERM');
+  const run = await running;
+  expect(run.exitCode, run.all).toBe(3);
+  expect(run.all).not.toMatch(/again: exiting now/);
+  const doc = fleetResults(out);
+  expect(doc.fleet.aborted).toMatch(/^SIGTERM/);
+  // The nodes stopped mid-run and still sent back what they had finished.
+  expect(doc.nodes.filter((n) => n.report !== null).length).toBeGreaterThan(0);
+  expect((await xmllint(join(out, 'junit.xml'))).exitCode).toBe(0);
+  expect(await fleetgateContainers(doc.fleet.id)).toEqual([]);
+});
