@@ -37,7 +37,7 @@ function median(runs: Measured[]): Measured {
 const dir = mkdtempSync(join(tmpdir(), 'fleetgate-bench-'));
 try {
   writeWorkload(dir);
-  const gateArgs = ['cli/main.ts', '--profile', join(dir, 'profile.yaml'), '--suites', join(dir, 'suites'), '--suite', 'bench', '--iterations', String(ITERATIONS), '--out', join(dir, 'out')];
+  const gateArgs = ['cli/main.ts', '--profile', join(dir, 'profile.yaml'), '--suites', join(dir, 'suites'), '--no-builtin-suites', '--suite', 'bench', '--iterations', String(ITERATIONS), '--out', join(dir, 'out')];
   // Warm both once (file cache, Vite's dependency scan) so neither pays a first-run cost the other does not.
   await measure(process.execPath, [...gateArgs.slice(0, -2), '--iterations', '1', '--out', join(dir, 'warm')], { cwd: ROOT });
   await measure('bats', ['--tap', join(dir, 'checks.bats')]);

@@ -171,8 +171,8 @@ describe('bad input exits 2 with one clear line', () => {
 test('a role the reference stack does not have is refused before anything starts', async () => {
   const run = await gate(['--role', 'vpn', '--iterations', '1']);
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toMatch(/--role vpn: the embedded reference stack has only a control-plane node so far/);
-  expect(run.stdout).not.toMatch(/starting reference node B/);
+  expect(run.stderr).toMatch(/--role vpn: the embedded reference fleet has only control-plane nodes so far/);
+  expect(run.stdout).not.toMatch(/starting the reference/);
 });
 
 test('SIGTERM mid-run: exit 3, partial reports of the finished iterations', async () => {
