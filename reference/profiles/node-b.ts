@@ -32,7 +32,7 @@ export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }
     postgres: [
       { name: 'arena-db', host, port: ports.postgres, database: 'arena', user: 'arena', password: '${env:ARENA_DB_PASSWORD}', maxLatencyMs: 500, tables: NODE_B_TABLES },
     ],
-    redis: [{ name: 'arena-cache', host, port: ports.redis, password: '${env:ARENA_REDIS_PASSWORD}', maxLatencyMs: 250 }],
+    redis: [{ name: 'arena-cache', host, port: ports.redis, password: '${env:ARENA_REDIS_PASSWORD}', maxLatencyMs: 500 }],
     binaries: [
       { name: 'psql', minVersion: '15' },
       { name: 'redis-cli', minVersion: '7' },
