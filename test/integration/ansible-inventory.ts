@@ -14,7 +14,7 @@ interface FleetgateNode {
 /** Ansible host vars for one node of a fleetgate inventory (profile paths stay relative to the inventory's folder). */
 function hostVars(node: FleetgateNode): Record<string, string | number> {
   const t = node.transport;
-  const reach = t.kind === 'docker'
+  const reach: Record<string, string | number> = t.kind === 'docker'
     ? { ansible_connection: 'community.docker.docker', ansible_host: t.container }
     : {
       ansible_host: t.host, ansible_port: t.port, ansible_user: t.user, ansible_ssh_private_key_file: t.identityFile,
