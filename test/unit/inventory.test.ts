@@ -98,6 +98,29 @@ describe('one fleet, three inventory formats', () => {
     expect(nodes.map((n) => [n.name, n.reach])).toEqual([1, 2, 3].map((i) => [`b${i}`, { kind: 'ssh', host: `b${i}`, port: 2200 }]));
   });
 
+  test('a known_hosts file in ansible_ssh_common_args (-o UserKnownHostsFile=PATH) pins the ssh node\'s host key', () => {
+    const ini = file('known-hosts.ini', [
+      '[control-plane]',
+      `b1 ansible_host=127.0.0.1 ansible_port=2201 ansible_user=root ansible_ssh_private_key_file=/keys/client ansible_ssh_common_args='-o UserKnownHostsFile=/keys/known_hosts -o StrictHostKeyChecking=yes' fleetgate_profile=profiles/b1.yaml`,
+      'b2 ansible_host=10.0.0.3 fleetgate_profile=profiles/b2.yaml ansible_ssh_common_args="-oUserKnownHostsFile=\'/keys/with space\'"',
+      'b3 ansible_host=10.0.0.4 fleetgate_profile=profiles/b3.yaml ansible_ssh_common_args="-o ConnectTimeout=5"',
+    ].join('\n'));
+    expect(loadInventory(ini).nodes.map((n) => n.reach)).toEqual([
+      { kind: 'ssh', host: '127.0.0.1', port: 2201, user: 'root', identityFile: '/keys/client', knownHostsFile: '/keys/known_hosts' },
+      { kind: 'ssh', host: '10.0.0.3', knownHostsFile: '/keys/with space' },
+      { kind: 'ssh', host: '10.0.0.4' },
+    ]);
+    const yaml = file('known-hosts.yaml', [
+      'all:',
+      '  children:',
+      '    control-plane:',
+      "      vars: { ansible_ssh_common_args: '-o StrictHostKeyChecking=yes -o UserKnownHostsFile=/keys/known_hosts' }",
+      '      hosts:',
+      '        b1: { ansible_host: 127.0.0.1, ansible_port: 2201, fleetgate_profile: profiles/b1.yaml }',
+    ].join('\n'));
+    expect(loadInventory(yaml).nodes[0]!.reach).toEqual({ kind: 'ssh', host: '127.0.0.1', port: 2201, knownHostsFile: '/keys/known_hosts' });
+  });
+
   test('--role and --node narrow the fleet', () => {
     expect(loadInventory(join(dir, 'fleet.yaml'), { roles: ['vpn'] }).nodes.map((n) => n.name)).toEqual(['v1']);
     expect(loadInventory(join(dir, 'fleet.yaml'), { nodes: ['b1', 'b3'] }).nodes.map((n) => n.name)).toEqual(['b1', 'b3']);

@@ -37,6 +37,32 @@ export class AnsibleModel {
   }
 }
 
+/** Shell-like words: spaces separate, quotes group, as Ansible's shlex split does (INI host lines, ssh args). */
+export function words(line: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  let any = false;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      any = true;
+    } else if (/\s/.test(ch)) {
+      if (any || current) out.push(current);
+      current = '';
+      any = false;
+    } else {
+      current += ch;
+    }
+  }
+  if (quote) throw new Error(`unclosed ${quote}`);
+  if (any || current) out.push(current);
+  return out;
+}
+
 const META_GROUPS = new Set(['all', 'ungrouped']);
 const SSH_CONNECTIONS = new Set(['ssh', 'smart', 'paramiko', 'ansible.builtin.ssh']);
 const DOCKER_CONNECTIONS = new Set(['docker', 'community.docker.docker']);
@@ -80,6 +106,24 @@ function text(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
+/** `-o UserKnownHostsFile=PATH` (or `-oUserKnownHostsFile=PATH`) in ansible_ssh_common_args: the host keys Ansible pins. */
+function knownHostsOf(file: string, host: string, args: string | undefined, line: number): string | undefined {
+  if (!args) return undefined;
+  let parts: string[];
+  try {
+    parts = words(args);
+  } catch (error) {
+    throw new InventoryError(file, `${host}.ansible_ssh_common_args`, `${(error as Error).message} in "${args}"`, line);
+  }
+  let found: string | undefined;
+  parts.forEach((part, i) => {
+    const option = part === '-o' ? parts[i + 1] : part.startsWith('-o') ? part.slice(2) : undefined;
+    const m = option ? /^UserKnownHostsFile[=\s]\s*(\S.*)$/i.exec(option) : null;
+    if (m) found = m[1]!.trim();
+  });
+  return found;
+}
+
 function reachOf(file: string, host: string, vars: Vars, line: number): Reach {
   const connection = text(vars.ansible_connection) ?? 'ssh';
   const address = text(vars.ansible_host) ?? host;
@@ -92,7 +136,11 @@ function reachOf(file: string, host: string, vars: Vars, line: number): Reach {
   if (port !== undefined && !/^\d+$/.test(port)) throw new InventoryError(file, `${host}.ansible_port`, `"${port}" is not a port number`, line);
   const user = text(vars.ansible_user) ?? text(vars.ansible_ssh_user);
   const identityFile = text(vars.ansible_ssh_private_key_file);
-  return { kind: 'ssh', host: address, ...(port ? { port: Number(port) } : {}), ...(user ? { user } : {}), ...(identityFile ? { identityFile } : {}) };
+  const knownHostsFile = knownHostsOf(file, host, text(vars.ansible_ssh_common_args), line);
+  return {
+    kind: 'ssh', host: address, ...(port ? { port: Number(port) } : {}), ...(user ? { user } : {}), ...(identityFile ? { identityFile } : {}),
+    ...(knownHostsFile ? { knownHostsFile } : {}),
+  };
 }
 
 /**

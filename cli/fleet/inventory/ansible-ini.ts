@@ -1,33 +1,7 @@
 // Ansible's INI inventory: `[group]` host lines with `key=value` vars, `[group:vars]`, `[group:children]`.
 // Hand-read rather than with an INI parser: host lines are shell-quoted words, not INI key=value pairs.
 import { InventoryError } from './types.ts';
-import { AnsibleModel, type Vars } from './ansible-groups.ts';
-
-/** Shell-like words: spaces separate, quotes group, as Ansible's shlex split does. */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quote: string | null = null;
-  let any = false;
-  for (const ch of line) {
-    if (quote) {
-      if (ch === quote) quote = null;
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      any = true;
-    } else if (/\s/.test(ch)) {
-      if (any || current) out.push(current);
-      current = '';
-      any = false;
-    } else {
-      current += ch;
-    }
-  }
-  if (quote) throw new Error(`unclosed ${quote}`);
-  if (any || current) out.push(current);
-  return out;
-}
+import { AnsibleModel, words, type Vars } from './ansible-groups.ts';
 
 /** `web[01:03]` → web01, web02, web03 (numeric ranges, as Ansible expands them). */
 function expandHost(pattern: string): string[] {
