@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Result } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
+import type { FleetResults } from '../../cli/fleet/fleet-report.ts';
 import { gate, outDir, results, criterion, xmllint, FIXTURES, removeOutDirs } from './gate-cli.ts';
 
 afterAll(removeOutDirs);
@@ -71,6 +72,15 @@ describe('a precondition fails: the node is blocked, its other suites do not run
   test('junit.xml is valid and holds the preconditions', async () => {
     expect(await xmllint(join(ran.out, 'junit.xml'))).toMatchObject({ exitCode: 0 });
     expect(readFileSync(join(ran.out, 'junit.xml'), 'utf8')).toContain('the chain is fully synced');
+  });
+
+  test('report merge shows the node as blocked, with the reason', async () => {
+    const merged = outDir();
+    const run = await gate(['report', 'merge', ran.out, '--out', merged]);
+    expect(run.exitCode, run.all).toBe(1);
+    const fleet = JSON.parse(readFileSync(join(merged, 'results.json'), 'utf8')) as FleetResults;
+    expect(fleet.nodes.map((n) => [n.name, n.status, n.reason])).toEqual([['test-node', 'blocked', ran.doc.run.blocked]]);
+    expect(await xmllint(join(merged, 'junit.xml'))).toMatchObject({ exitCode: 0 });
   });
 
   test('summary.md says BLOCKED and why at the top; the terminal in one line, then the table', () => {
