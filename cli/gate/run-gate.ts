@@ -9,14 +9,13 @@ import { beginRedaction } from '../../helpers/redact.ts';
 import { Progress } from '../report/progress.ts';
 import { linkLatest } from '../report/write.ts';
 import { RunReports, type Phase } from '../report/run-reports.ts';
-import { gatePasses } from './classify.ts';
+import { classify, gatePasses } from './classify.ts';
 import { runIteration, type RunningIteration } from './iteration.ts';
 import type { CollectorEvents } from './collector.ts';
 import type { Selection } from './vitest-instance.ts';
 import { listCriteria } from './list.ts';
 import { nothingSelected, requireCriteria } from './selected.ts';
 import { blockedReason, planRun, plannedSuites, PRECONDITIONS, type RunPlan } from './preconditions.ts';
-import { classify } from './classify.ts';
 import type { IterationResult } from './types.ts';
 import { userTarget, referenceTarget, placeholderReferenceTarget, removeReferenceNow, REFERENCE_ROLE, type Target } from './target.ts';
 
@@ -84,6 +83,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     reports = new RunReports({ id, node, role: selection.role, iterations: options.iterations, suites: plannedSuites(plan), startedAt, out: options.out });
     target ??= await startReference(id, stop, progress, dirs);
     let blocked: string | null = null;
+    const written = reports;
     if (target) {
       const then = plan.selected ? `suites ${plan.selected.suites.join(', ')}, ${options.iterations} iteration(s)` : '';
       const first = plan.preconditions ? `${PRECONDITIONS} first (once)${then ? ', then ' : ''}` : '';
@@ -97,7 +97,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
         const result = (await Promise.race([current.result, stop.graceOver])) ?? current.partial();
         current = undefined;
         running.forget();
-        reports!.add(result, as);
+        written.add(result, as);
         if (result.partial) return result;
         const name = as === 'preconditions' ? PRECONDITIONS : `iteration ${i}`;
         for (const e of result.errors) progress.log(`  ! ${name}: ${e.type}: ${e.message}\n${indent(e.detail.split('\n').slice(0, 8).join('\n'))}`);
