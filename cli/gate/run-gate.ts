@@ -8,13 +8,15 @@ import { didYouMean } from '../../helpers/did-you-mean.ts';
 import { beginRedaction } from '../../helpers/redact.ts';
 import { Progress } from '../report/progress.ts';
 import { linkLatest } from '../report/write.ts';
-import { RunReports } from '../report/run-reports.ts';
-import { gatePasses } from './classify.ts';
+import { RunReports, type Phase } from '../report/run-reports.ts';
+import { classify, gatePasses } from './classify.ts';
 import { runIteration, type RunningIteration } from './iteration.ts';
 import type { CollectorEvents } from './collector.ts';
 import type { Selection } from './vitest-instance.ts';
 import { listCriteria } from './list.ts';
 import { nothingSelected, requireCriteria } from './selected.ts';
+import { blockedReason, planRun, plannedSuites, PRECONDITIONS, type RunPlan } from './preconditions.ts';
+import type { IterationResult } from './types.ts';
 import { userTarget, referenceTarget, placeholderReferenceTarget, removeReferenceNow, REFERENCE_ROLE, type Target } from './target.ts';
 
 const STARTING_REFERENCE = 'starting reference node B';
@@ -36,13 +38,14 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
   const stop = new RunAbort({ log: (line) => progress.log(line), timeoutSeconds: options.timeoutSeconds });
   const uninstall = stop.install();
   let current: RunningIteration | undefined;
+  let phase: Phase = 'iteration';
   let collection: Target | undefined;
   let target: Target | undefined;
   let reports: RunReports | undefined;
   stop.onAbort(() => void current?.cancel());
   // Exiting now (a second stop request): what finished is written, what was started removed, synchronously.
   stop.onExitNow(() => {
-    if (current) reports?.add(current.partial());
+    if (current) reports?.add(current.partial(), phase);
     reports?.finish(EXIT.aborted, stop.reason);
   });
   stop.onExitNow(() => {
@@ -60,6 +63,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     collection = options.profile ? await userTarget(options.profile, dirs) : await placeholderReferenceTarget();
     if (options.profile) target = collection;
     let selection: Selection;
+    let plan: RunPlan;
     try {
       selection = {
         role: selectedRole(options.role, collection, dirs),
@@ -68,37 +72,56 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
         ...(options.grep ? { grep: options.grep } : {}),
         allowDestructive: options.allowDestructive,
       };
-      if (options.list) return await printList(selection, progress);
-      await requireCriteria(selection);
+      plan = planRun(selection);
+      if (options.list) return await printList(plan, selection, progress);
+      await requireCriteria(plan.selected ?? plan.preconditions ?? selection);
     } finally {
       if (collection !== target) await collection.release();
     }
 
     const node = collection.profile.node;
-    reports = new RunReports({ id, node, role: selection.role, iterations: options.iterations, suites: selection.suites, startedAt, out: options.out });
+    reports = new RunReports({ id, node, role: selection.role, iterations: options.iterations, suites: plannedSuites(plan), startedAt, out: options.out });
     target ??= await startReference(id, stop, progress, dirs);
+    let blocked: string | null = null;
+    const written = reports;
     if (target) {
-      progress.log(`fleetgate: ${node} (${selection.role}), suites ${selection.suites.join(', ')}, ${options.iterations} iteration(s)`);
-      for (let i = 1; i <= options.iterations && !stop.reason; i++) {
-        progress.iterationStart(i, options.iterations);
+      const then = plan.selected ? `suites ${plan.selected.suites.join(', ')}, ${options.iterations} iteration(s)` : '';
+      const first = plan.preconditions ? `${PRECONDITIONS} first (once)${then ? ', then ' : ''}` : '';
+      progress.log(`fleetgate: ${node} (${selection.role}), ${first}${then}`);
+      /** One run of a selection: progress, the abort, its report; partial when a stop request cut it short. */
+      const iterate = async (i: number, of: number, what: Selection, as: Phase): Promise<IterationResult> => {
+        phase = as;
+        progress.iterationStart(i, of, as === 'preconditions' ? PRECONDITIONS : undefined);
         const running = runningCriteria(stop, progress);
-        current = runIteration(i, selection, running.events);
+        current = runIteration(i, what, running.events);
         const result = (await Promise.race([current.result, stop.graceOver])) ?? current.partial();
         current = undefined;
         running.forget();
-        reports.add(result);
-        if (result.partial) break;
-        for (const e of result.errors) progress.log(`  ! iteration ${i}: ${e.type}: ${e.message}\n${indent(e.detail.split('\n').slice(0, 8).join('\n'))}`);
+        written.add(result, as);
+        if (result.partial) return result;
+        const name = as === 'preconditions' ? PRECONDITIONS : `iteration ${i}`;
+        for (const e of result.errors) progress.log(`  ! ${name}: ${e.type}: ${e.message}\n${indent(e.detail.split('\n').slice(0, 8).join('\n'))}`);
         progress.iterationEnd(result.durationMs);
+        return result;
+      };
+      // A precondition is a fact about the node, not a criterion that may flake: it runs once, first.
+      if (plan.preconditions && !stop.reason) {
+        const result = await iterate(1, 1, plan.preconditions, 'preconditions');
+        if (!result.partial) blocked = blockedReason(classify([result]), plan.selected?.suites ?? []);
+      }
+      for (let i = 1; plan.selected && !blocked && i <= options.iterations && !stop.reason; i++) {
+        if ((await iterate(i, options.iterations, plan.selected, 'iteration')).partial) break;
       }
     }
 
     const verdicts = reports.verdicts();
     const aborted = stop.reason;
     if (!aborted && verdicts.length === 0) throw nothingSelected(selection);
-    const exitCode = aborted ? EXIT.aborted : gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
-    reports.finish(exitCode, aborted);
+    if (aborted) blocked = null;
+    const exitCode = aborted ? EXIT.aborted : !blocked && gatePasses(verdicts) ? EXIT.pass : EXIT.fail;
+    reports.finish(exitCode, aborted, blocked);
     const latestNote = linkLatest(options.reportsDir, options.out);
+    if (blocked) progress.log(`fleetgate: BLOCKED: ${blocked}`);
     progress.table(verdicts);
     progress.log(`reports: ${options.out}`);
     if (latestNote) progress.log(latestNote);
@@ -155,10 +178,16 @@ function indent(text: string): string {
   return text.split('\n').map((l) => `      ${l}`).join('\n');
 }
 
-async function printList(selection: Selection, progress: Progress): Promise<number> {
-  const { criteria, errors } = await listCriteria(selection);
+/** --list: the preconditions first (they run first), then the selected suites. */
+async function printList(plan: RunPlan, selection: Selection, progress: Progress): Promise<number> {
+  const parts = [plan.preconditions, plan.selected].filter((s): s is Selection => s !== null);
+  const listed = [];
+  for (const part of parts.length ? parts : [selection]) listed.push(await listCriteria(part));
+  const criteria = listed.flatMap((l) => l.criteria);
+  const errors = listed.flatMap((l) => l.errors);
+  const first = plan.preconditions ? listed[0]!.criteria.filter((c) => !c.refused).length : 0;
   for (const c of criteria) progress.log(`${c.refused ? '(refused: destructive, needs --allow-destructive) ' : ''}${c.id}${c.tags.length ? `  [${c.tags.join(', ')}]` : ''}`);
   for (const e of errors) progress.log(`! ${e}`);
-  progress.log(`${criteria.filter((c) => !c.refused).length} criteria would run for ${selection.role}`);
+  progress.log(`${criteria.filter((c) => !c.refused).length} criteria would run for ${selection.role}${first ? ` (${first} ${PRECONDITIONS} first)` : ''}`);
   return errors.length ? EXIT.usage : EXIT.pass;
 }

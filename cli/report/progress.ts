@@ -28,6 +28,8 @@ export class Progress {
   readonly #tty: boolean;
   #iteration = 0;
   #total = 0;
+  /** Shown instead of "iteration i/N" (the node's preconditions run once, before iteration 1). */
+  #label: string | undefined;
   #counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
   #running = '';
   #statusShown = false;
@@ -56,13 +58,19 @@ export class Progress {
     this.#write(`${line}\n`);
   }
 
-  iterationStart(index: number, total: number): void {
+  /** `label` names a run that is not one of the N iterations (`preconditions`). */
+  iterationStart(index: number, total: number, label?: string): void {
     this.#iteration = index;
     this.#total = total;
+    this.#label = label;
     this.#counts = { pass: 0, fail: 0, blocked: 0, skip: 0 };
     if (this.#jsonl) return this.#emit({ event: 'iteration-start', iteration: index, of: total });
-    if (!this.#tty) this.#line(`iteration ${index}/${total} …`);
+    if (!this.#tty) this.#line(`${this.#name} …`);
     this.#status();
+  }
+
+  get #name(): string {
+    return this.#label ?? `iteration ${this.#iteration}/${this.#total}`;
   }
 
   criterionStart(title: string): void {
@@ -78,7 +86,7 @@ export class Progress {
     }
     if (run.outcome === 'fail' || run.outcome === 'blocked') {
       const mark = run.outcome === 'fail' ? styleText('red', '✗') : styleText('yellow', '⊘');
-      this.#line(`  ${mark} [${this.#iteration}/${this.#total}] ${run.id} — ${redact(run.error?.message ?? run.outcome)}`);
+      this.#line(`  ${mark} [${this.#label ?? `${this.#iteration}/${this.#total}`}] ${run.id} — ${redact(run.error?.message ?? run.outcome)}`);
     }
     this.#status();
   }
@@ -86,7 +94,7 @@ export class Progress {
   iterationEnd(durationMs: number): void {
     const c = this.#counts;
     if (this.#jsonl) return this.#emit({ event: 'iteration-end', iteration: this.#iteration, of: this.#total, counts: { ...c }, ms: durationMs });
-    this.#line(`iteration ${this.#iteration}/${this.#total}: ${c.pass} passed, ${c.fail} failed, ${c.blocked} blocked, ${c.skip} skipped (${(durationMs / 1000).toFixed(1)} s)`);
+    this.#line(`${this.#name}: ${c.pass} passed, ${c.fail} failed, ${c.blocked} blocked, ${c.skip} skipped (${(durationMs / 1000).toFixed(1)} s)`);
   }
 
   table(verdicts: readonly CriterionVerdict[]): void {
@@ -107,7 +115,7 @@ export class Progress {
   #status(): void {
     if (!this.#tty) return;
     const c = this.#counts;
-    const line = `iteration ${this.#iteration}/${this.#total} · ${c.pass} passed ${c.fail} failed ${c.blocked} blocked · ▶ ${this.#running}`;
+    const line = `${this.#name} · ${c.pass} passed ${c.fail} failed ${c.blocked} blocked · ▶ ${this.#running}`;
     this.#write(`\r\x1B[2K${line.slice(0, (process.stdout.columns || 120) - 1)}`);
     this.#statusShown = true;
   }

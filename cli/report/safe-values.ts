@@ -23,5 +23,6 @@ export function safeIterations(iterations: readonly IterationResult[]): Iteratio
 }
 
 export function safeRecord(record: RunRecord): RunRecord {
-  return { ...record, aborted: record.aborted === null ? null : redact(record.aborted) };
+  const blocked = record.blocked ? { blocked: redact(record.blocked) } : {};
+  return { ...record, aborted: record.aborted === null ? null : redact(record.aborted), ...blocked };
 }

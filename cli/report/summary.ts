@@ -12,10 +12,11 @@ function partialLine(iteration: number, verdicts: readonly CriterionVerdict[]): 
 }
 
 export function summaryMarkdown(run: RunRecord, verdicts: readonly CriterionVerdict[]): string {
-  const verdict = run.aborted ? `ABORTED (${run.aborted})` : run.exitCode === 0 ? 'PASS' : 'FAIL';
+  const verdict = run.aborted ? `ABORTED (${run.aborted})` : run.blocked ? 'BLOCKED' : run.exitCode === 0 ? 'PASS' : 'FAIL';
   const lines = [
     `# fleetgate ${verdict}: ${run.node} (${run.role})`,
     '',
+    ...(run.blocked ? [`- blocked: ${run.blocked}`] : []),
     `- run \`${run.id}\`, ${run.completedIterations}/${run.iterations} iterations, suites: ${run.suites.join(', ')}`,
     ...(run.partialIteration ? [partialLine(run.partialIteration, verdicts)] : []),
     `- ${run.startedAt} → ${run.finishedAt}, exit code ${run.exitCode}`,

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync, symlinkSync, rmSync, lstatSync, renameSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { classify } from '../gate/classify.ts';
+import { runVerdicts } from '../gate/preconditions.ts';
 import type { IterationResult } from '../gate/types.ts';
 import { mergedJunit, iterationJunit, type JunitRun } from './junit.ts';
 import { resultsDocument, type RunRecord } from './results.ts';
@@ -13,24 +14,28 @@ function write(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-/** iterations/<i>.xml for the last of the iterations (complete, or interrupted and so marked). */
-export function writeIterationReport(outDir: string, iterations: readonly IterationResult[], run: JunitRun): void {
+/** iterations/<name>.xml of the node's preconditions (they run once, before iteration 1). */
+export const PRECONDITIONS_FILE = 'preconditions';
+
+/** iterations/<i>.xml (or `<name>.xml`) for the last of the iterations (complete, or interrupted and so marked). */
+export function writeIterationReport(outDir: string, iterations: readonly IterationResult[], run: JunitRun, name?: string): void {
   const latest = iterations.at(-1)!;
   const marked = { ...run, partialIteration: latest.partial ? latest.index : null };
-  write(join(outDir, 'iterations', `${latest.index}.xml`), iterationJunit(classify(safeIterations(iterations)), latest.index, marked, latest.durationMs));
+  write(join(outDir, 'iterations', `${name ?? latest.index}.xml`), iterationJunit(classify(safeIterations(iterations)), latest.index, marked, latest.durationMs));
 }
 
-/** junit.xml, results.json and summary.md over the iterations (the last one may be partial). */
-export function writeFinalReports(outDir: string, unsafeRecord: RunRecord, unsafeIterations: readonly IterationResult[]): void {
+/** junit.xml, results.json and summary.md over the preconditions (when any ran) and the iterations (the last one may be partial). */
+export function writeFinalReports(outDir: string, unsafeRecord: RunRecord, unsafeIterations: readonly IterationResult[], unsafePreconditions?: IterationResult): void {
   const record = safeRecord(unsafeRecord);
   const iterations = safeIterations(unsafeIterations);
-  const verdicts = classify(iterations);
+  const [preconditions] = unsafePreconditions ? safeIterations([unsafePreconditions]) : [];
+  const verdicts = runVerdicts(preconditions, iterations);
   const junitRun: JunitRun = {
-    runId: record.id, node: record.node, role: record.role, iterations: iterations.length, startedAt: record.startedAt, partialIteration: record.partialIteration,
+    runId: record.id, node: record.node, role: record.role, iterations: Math.max(iterations.length, preconditions ? 1 : 0), startedAt: record.startedAt, partialIteration: record.partialIteration,
   };
   const wallMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
   write(join(outDir, 'junit.xml'), mergedJunit(verdicts, junitRun, wallMs));
-  write(join(outDir, 'results.json'), `${JSON.stringify(resultsDocument(record, verdicts, iterations), null, 2)}\n`);
+  write(join(outDir, 'results.json'), `${JSON.stringify(resultsDocument(record, verdicts, preconditions ? [preconditions, ...iterations] : iterations), null, 2)}\n`);
   write(join(outDir, 'summary.md'), summaryMarkdown(record, verdicts));
 }
 

@@ -17,7 +17,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 /** The example's two roles: only this folder knows them, fleetgate does not. */
 export type Role = 'lb' | 'db';
 /** Each fault switch (image/entrypoint.sh) and the role whose node it breaks. */
-export const FAULTS = { 'backend-down': 'lb', 'backend-slow': 'lb', 'frontend-down': 'lb', 'low-connections': 'db', 'eviction-noeviction': 'db' } as const;
+export const FAULTS = { 'backend-down': 'lb', 'backend-slow': 'lb', 'frontend-down': 'lb', 'low-connections': 'db', 'eviction-noeviction': 'db', 'db-standby': 'db' } as const;
 /** A fault switch's name, as EXAMPLE_FAULT takes it. */
 export type Fault = keyof typeof FAULTS;
 

@@ -14,8 +14,12 @@ import { LABEL_RUN } from '../../reference/run-containers.ts';
 const SUITES = 'examples/lb-db/suites';
 const HEALTHY_ITERATIONS = 2;
 
+/** The fault that fails the db node's precondition: the node is blocked, its preflight does not run. */
+const BLOCKING: Fault = 'db-standby';
+const PRIMARY = 'PostgreSQL app-db is a primary, not in recovery';
+
 /** The example's criteria each fault must break; every other example criterion of that node must pass. */
-const BREAKS: Record<Fault, string[]> = {
+const BREAKS: Record<Exclude<Fault, typeof BLOCKING>, string[]> = {
   'backend-down': ['backend web2 answers directly', 'the load balancer reports backend web2 UP', 'the frontend spreads'],
   'backend-slow': ['backend web1 answers directly', 'the load balancer reports backend web1 UP', 'the frontend spreads'],
   'frontend-down': ['the load balancer reports backend web1 UP', 'the load balancer reports backend web2 UP', 'the frontend spreads'],
@@ -88,12 +92,16 @@ test.for(HEALTHY)('healthy $node: exit 0, every criterion passes every iteration
   const { run, doc } = runs.get(node)!;
   expect(run.exitCode, run.all).toBe(0);
   expect(verdicts(node)).toEqual(example);
-  expect(doc.criteria.filter((c) => c.passed !== HEALTHY_ITERATIONS).map((c) => `${c.title}: ${c.lastError}`)).toEqual([]);
+  // The node's preconditions run once, first; everything else every iteration.
+  const expectedPasses = (c: ResultsDocument['criteria'][number]): number => (c.suite === 'preconditions' ? 1 : HEALTHY_ITERATIONS);
+  expect(doc.criteria.filter((c) => c.passed !== expectedPasses(c)).map((c) => `${c.title}: ${c.lastError}`)).toEqual([]);
+  expect(doc.run.blocked ?? null).toBeNull();
   expect(doc.criteria.map((c) => c.id)).toEqual(expect.arrayContaining(builtin));
 });
 
 describe('each fault switch breaks its criteria and only those of the example', () => {
-  test.for(Object.entries(FAULTS) as [Fault, Role][])('%s', ([fault, role]) => {
+  const breaking = Object.entries(FAULTS).filter(([fault]) => fault !== BLOCKING) as [Exclude<Fault, typeof BLOCKING>, Role][];
+  test.for(breaking)('%s', ([fault, role]) => {
     const node = `${role}1-${fault}`;
     const { run } = runs.get(node)!;
     expect(run.exitCode, run.all).toBe(1);
@@ -102,6 +110,14 @@ describe('each fault switch breaks its criteria and only those of the example', 
     expect(BREAKS[fault].filter((b) => !Object.keys(seen).some((title) => title.startsWith(b))), 'criteria not found').toEqual([]);
     expect(seen).toEqual(expected);
   });
+});
+
+test(`${BLOCKING}: the precondition fails, the node is blocked with the reason and its preflight does not run`, () => {
+  const { run, doc } = runs.get(`db1-${BLOCKING}`)!;
+  expect(run.exitCode, run.all).toBe(1);
+  expect(doc.run.blocked).toMatch(new RegExp(`^precondition preconditions/db/primary\\.spec\\.ts › ${PRIMARY} failed: pg_is_in_recovery\\(\\)`));
+  expect(doc.criteria.map((c) => [c.title, c.verdict])).toEqual([[PRIMARY, 'broken']]);
+  expect(readFileSync(join(runs.get(`db1-${BLOCKING}`)!.out, 'summary.md'), 'utf8')).toMatch(/^# fleetgate BLOCKED: db1/);
 });
 
 test('a wrong vars value stops the gate before anything runs: exit 2, one line naming file, line and field', async () => {
@@ -127,7 +143,7 @@ test('a developer runs the same folder with Vitest alone: FLEETGATE_SUITES, FLEE
   const env = { ...stack.secretEnv(), FLEETGATE_SUITES: SUITES, FLEETGATE_PROFILE: stack.profiles.get('db1')! };
   const run = await execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'db'], { cwd: ROOT, env, reject: false, all: true });
   expect(run.exitCode, run.all).toBe(0);
-  expect(stripVTControlCharacters(run.all)).toMatch(/Tests +7 passed \(7\)/);
+  expect(stripVTControlCharacters(run.all)).toMatch(/Tests +8 passed \(8\)/);
 });
 
 test('stop() leaves no container of the run and no profile behind', async () => {

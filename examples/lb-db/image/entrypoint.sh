@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boot one node of the example system. Role: first argument or EXAMPLE_ROLE (lb | db).
 # EXAMPLE_FAULT switches one defect on: backend-down (web2 not started), backend-slow (web1 answers
-# 1 s late), frontend-down (no HAProxy) for lb; low-connections, eviction-noeviction for db.
+# 1 s late), frontend-down (no HAProxy) for lb; low-connections, eviction-noeviction, db-standby
+# (PostgreSQL restarted in recovery, a standby with no primary) for db.
 # Secrets arrive in the environment and never go on a command line.
 set -eu
 role="${1:-${EXAMPLE_ROLE:-}}"
@@ -51,6 +52,12 @@ start_db() {
   su postgres -c "psql -q -v ON_ERROR_STOP=1 -v pw=\"\$APP_DB_PASSWORD\"" <<'SQL'
 ALTER ROLE app PASSWORD :'pw';
 SQL
+  if [ "$fault" = db-standby ]; then
+    pg_ctlcluster 15 main stop
+    su postgres -c "touch /var/lib/postgresql/15/main/standby.signal"
+    pg_ctlcluster 15 main start
+    until su postgres -c "pg_isready -q"; do sleep 0.2; done
+  fi
   mkdir -p /etc/redis
   umask 077
   printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nmaxmemory 64mb\nmaxmemory-policy %s\ndaemonize yes\nsave ""\n' \
