@@ -42,7 +42,8 @@ export interface RawOptions {
   timeout?: string;
 }
 
-function positiveInt(value: string, flag: string): number {
+/** A count option (--iterations, --timeout, --concurrency): a whole number >= 1, else exit 2. */
+export function positiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a whole number >= 1, got "${value}"`);
   return Number(value);
 }

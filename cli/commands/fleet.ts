@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { parseArgs } from '../parse-args.ts';
 import { inTurns } from '../in-turns.ts';
 import { EXIT } from '../exit-codes.ts';
-import { runId } from '../options.ts';
+import { positiveInt, runId } from '../options.ts';
 import { ROOT } from '../../vitest.workspace.ts';
 import { redact } from '../../helpers/redact.ts';
 import { InventoryError, loadInventory } from '../fleet/inventory/index.ts';
@@ -34,10 +34,6 @@ interface FleetOptions {
   keep?: boolean;
 }
 
-function positive(value: string, flag: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${flag} must be a whole number >= 1, got "${value}"`);
-  return Number(value);
-}
 
 /** An existing bundle (`--bundle FILE`, with FILE.sha256 beside it) or one built now for the whole fleet. */
 async function bundleFor(requested: string | undefined, log: (line: string) => void): Promise<{ bundle: BundleFile; remove(): void }> {
@@ -180,8 +176,8 @@ export async function fleet(argv: readonly string[], write: (text: string) => vo
   let iterations: number;
   let concurrency: number | undefined;
   try {
-    iterations = positive(options.iterations, '--iterations');
-    concurrency = options.concurrency ? positive(options.concurrency, '--concurrency') : undefined;
+    iterations = positiveInt(options.iterations, '--iterations');
+    concurrency = options.concurrency ? positiveInt(options.concurrency, '--concurrency') : undefined;
   } catch (error) {
     process.stderr.write(`fleetgate: ${(error as Error).message}\n`);
     return EXIT.usage;
