@@ -11,7 +11,7 @@ import { GenericContainer, PullPolicy, Wait, type StartedTestContainer } from 't
 import { stringify } from 'yaml';
 import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
-import { findMutant, MUTANTS } from './mutants.ts';
+import { ReferenceBuilder, knownMutant } from './builder.ts';
 import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE } from './profiles/node-b.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
 
@@ -35,51 +35,39 @@ export interface FleetNodePlan {
   via: 'docker' | 'ssh';
 }
 
-export class ArenaFleet {
-  #runId = randomBytes(4).toString('hex');
+export class ArenaFleet extends ReferenceBuilder {
   #mutant: { name: string; node: string } | undefined;
-  #log: (line: string) => void = () => undefined;
   readonly #nodes: FleetNodePlan[] = [
     { name: 'arena-b1', via: 'docker' },
     { name: 'arena-b2', via: 'docker' },
     { name: 'arena-b3', via: 'ssh' },
   ];
 
-  withRunId(id: string): this {
-    this.#runId = id;
-    return this;
-  }
-
-  withLog(log: (line: string) => void): this {
-    this.#log = log;
-    return this;
-  }
-
   /** One fault switch, on one node (default the first): the other nodes must stay green. */
   withMutant(name: string | undefined, node = this.#nodes[0]!.name): this {
-    if (!name) return this;
-    if (!findMutant(name)) throw new Error(`unknown mutant "${name}" (known: ${MUTANTS.map((m) => m.name).join(', ')})`);
+    const known = knownMutant(name);
+    if (!known) return this;
     if (!this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
-    this.#mutant = { name, node };
+    this.#mutant = { name: known, node };
     return this;
   }
 
   async start(): Promise<StartedArenaFleet> {
-    await reapOrphans(this.#log);
-    const { nodeB: image } = await ensureReferenceImages(this.#log);
+    await reapOrphans(this.log);
+    const { nodeB: image } = await ensureReferenceImages(this.log);
     const dir = mkdtempSync(join(tmpdir(), 'fleetgate-arena-fleet-'));
     const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
     const sessionSecret = secret() + secret();
     const client = keyPair(dir, 'client');
     const host = keyPair(dir, 'host');
     [...Object.values(secrets), sessionSecret, client.privateKey, host.privateKey].forEach(registerSecret);
-    this.#log(`starting the reference fleet: ${this.#nodes.map((n) => `${n.name} (${n.via})`).join(', ')}${this.#mutant ? `; mutant ${this.#mutant.name} on ${this.#mutant.node}` : ''}`);
+    this.log(`starting the reference fleet: ${this.#nodes.map((n) => `${n.name} (${n.via})`).join(', ')}${this.#mutant ? `; mutant ${this.#mutant.name} on ${this.#mutant.node}` : ''}`);
     try {
       const started = await Promise.all(this.#nodes.map((plan) => {
         const container = new GenericContainer(image)
-          .withName(`fleetgate-${plan.name}-${this.#runId}`)
+          .withName(`fleetgate-${plan.name}-${this.runId}`)
           .withHostname(plan.name)
-          .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
+          .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
           .withEnvironment({
             ...secrets, ARENA_SESSION_SECRET: sessionSecret, ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
             ...(plan.via === 'ssh' ? { FLEETGATE_SSH_AUTHORIZED_KEY: client.publicKey, FLEETGATE_SSH_HOST_KEY: host.privateKey } : {}),
@@ -91,9 +79,9 @@ export class ArenaFleet {
           .withStartupTimeout(120_000);
         return (plan.via === 'ssh' ? container.withExposedPorts(22) : container).start();
       }));
-      return new StartedArenaFleet(this.#runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey });
+      return new StartedArenaFleet(this.runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey });
     } catch (error) {
-      await removeRun(this.#runId);
+      await removeRun(this.runId);
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`the reference fleet did not start: ${(error as Error).message}`, { cause: error });
     }

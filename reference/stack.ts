@@ -7,7 +7,7 @@ import type { ProfileInput } from '../helpers/profile/schema.ts';
 import { registerSecret } from '../helpers/redact.ts';
 import { writeTempProfile, type TempProfile } from '../helpers/profile/temp-file.ts';
 import { ensureReferenceImages } from './images/build.ts';
-import { findMutant, MUTANTS } from './mutants.ts';
+import { ReferenceBuilder, knownMutant } from './builder.ts';
 import { nodeBProfile } from './profiles/node-b.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun, removeRunNow } from './run-containers.ts';
 
@@ -18,39 +18,24 @@ function secret(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export class ArenaStack {
+export class ArenaStack extends ReferenceBuilder {
   #mutant: string | undefined;
-  #runId = randomBytes(4).toString('hex');
-  #log: (line: string) => void = () => undefined;
 
   /** Start with one fault switch on (see reference/mutants.ts). */
   withMutant(name: string | undefined): this {
-    if (name && !findMutant(name)) {
-      throw new Error(`unknown mutant "${name}" (known: ${MUTANTS.map((m) => m.name).join(', ')})`);
-    }
-    this.#mutant = name || undefined;
-    return this;
-  }
-
-  withRunId(id: string): this {
-    this.#runId = id;
-    return this;
-  }
-
-  withLog(log: (line: string) => void): this {
-    this.#log = log;
+    this.#mutant = knownMutant(name);
     return this;
   }
 
   /** Start node B; an abort of `signal` interrupts the start and removes what it made. */
   async start(signal?: AbortSignal): Promise<StartedArenaStack> {
     // Removing the container makes a start that waits for it fail at once.
-    const onAbort = (): void => void removeRun(this.#runId);
+    const onAbort = (): void => void removeRun(this.runId);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       signal?.throwIfAborted();
-      await reapOrphans(this.#log);
-      const { nodeB: image } = await ensureReferenceImages(this.#log, signal);
+      await reapOrphans(this.log);
+      const { nodeB: image } = await ensureReferenceImages(this.log, signal);
       signal?.throwIfAborted();
       return await this.#startNodeB(image, signal);
     } finally {
@@ -62,11 +47,11 @@ export class ArenaStack {
     const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
     const sessionSecret = secret() + secret();
     [...Object.values(secrets), sessionSecret].forEach(registerSecret);
-    const name = `fleetgate-arena-b-${this.#runId}`;
-    this.#log(`starting reference node B (${name}${this.#mutant ? `, mutant ${this.#mutant}` : ''})`);
+    const name = `fleetgate-arena-b-${this.runId}`;
+    this.log(`starting reference node B (${name}${this.#mutant ? `, mutant ${this.#mutant}` : ''})`);
     const container = new GenericContainer(image)
       .withName(name)
-      .withLabels({ [LABEL_RUN]: this.#runId, [LABEL_NODE]: 'arena-b', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
+      .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: 'arena-b', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
       .withEnvironment({ ...secrets, ARENA_SESSION_SECRET: sessionSecret, ARENA_MUTANT: this.#mutant ?? '' })
       .withExposedPorts(8080, 8443, 5432, 6379)
       .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
@@ -75,12 +60,12 @@ export class ArenaStack {
       .withWaitStrategy(Wait.forLogMessage('[node-b] ready'))
       .withStartupTimeout(120_000);
     try {
-      const started = new StartedArenaStack(await container.start(), secrets, this.#runId);
+      const started = new StartedArenaStack(await container.start(), secrets, this.runId);
       signal?.throwIfAborted();
       return started;
     } catch (error) {
       const logs = signal?.aborted ? undefined : await execa('docker', ['logs', '--tail', '15', name], { reject: false, all: true });
-      await removeRun(this.#runId);
+      await removeRun(this.runId);
       if (signal?.aborted) throw signal.reason;
       throw new Error(`reference node B did not start: ${(error as Error).message}\n${logs?.all ?? ''}`, { cause: error });
     }
