@@ -48,6 +48,11 @@ export function reportOf(doc: ResultsDocument, dir: string): NodeReport {
   return { name: run.node, role: run.role, status, reason, dir, results: doc };
 }
 
+/** A node that was reached but brought back no report (the gate refused, shipping failed): it failed, with why. */
+export function failedReport(name: string, role: string, reason: string): NodeReport {
+  return { name, role, status: 'fail', reason, dir: null, results: null };
+}
+
 /** A node the transport could not reach: reported as such, never as failed criteria. */
 export function unreachableReport(name: string, role: string, reason: string): NodeReport {
   return { name, role, status: 'unreachable', reason, dir: null, results: null };

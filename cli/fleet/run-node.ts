@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { redact } from '../../helpers/redact.ts';
 import { parseProgressEvent, type ProgressEvent } from '../report/progress.ts';
-import { readNodeReport, reportOf, unreachableReport, type NodeReport } from './node-report.ts';
+import { failedReport, readNodeReport, reportOf, unreachableReport, type NodeReport } from './node-report.ts';
 import type { NodeProfile } from './node-profile.ts';
 import { transportFor, UnreachableError, type Transport } from './transport/index.ts';
 import { lastLine } from './transport/spawn.ts';
@@ -98,13 +98,13 @@ export async function runOnNode({ node, secrets }: NodeProfile, options: NodeRun
     if (fetched.exitCode !== 0) {
       // The gate refused before running (a profile pinned elsewhere, a bad vars value…): say its words.
       const why = lastLine(result.stderr || stderrTail.join('\n') || result.stdout);
-      return { ...unreachableReport(node.name, node.role, ''), status: 'fail', reason: redact(`the gate on ${node.name} exited ${result.exitCode} without a report: ${why}`) };
+      return failedReport(node.name, node.role, redact(`the gate on ${node.name} exited ${result.exitCode} without a report: ${why}`));
     }
     await transport.get(`${runDir}/report`, localDir);
     return reportOf(readNodeReport(localDir), node.name);
   } catch (error) {
     if (error instanceof UnreachableError) return unreachableReport(node.name, node.role, redact(error.message));
-    return { ...unreachableReport(node.name, node.role, ''), status: 'fail', reason: redact((error as Error).message.split('\n')[0]!) };
+    return failedReport(node.name, node.role, redact((error as Error).message.split('\n')[0]!));
   } finally {
     options.onStage('cleaning up');
     if (shipped) await cleanUp(transport, runDir, options.bundle, options.keep).catch(() => undefined);
