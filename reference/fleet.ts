@@ -2,6 +2,7 @@
 // (as in seed 001, where one gate runs on every host), each a container without Node.js. The gate runs
 // ON each: two are reached with docker, one over ssh (sshd in the image, a key pair made for the run,
 // a loopback port). Builder → StartedArenaFleet, which writes the inventory and profiles for the run.
+// What differs between kinds of node (image, secrets, profile) is in node-kinds.ts.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -12,12 +13,15 @@ import { stringify } from 'yaml';
 import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
-import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE } from './profiles/node-b.ts';
+import { CONTROL_PLANE, type NodeKind } from './node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 const secret = (): string => randomBytes(18).toString('base64url');
+
+/** The values of `names` (a node kind's secrets) out of the run's. */
+const own = (names: readonly string[] | undefined, values: Record<string, string>): Record<string, string> => Object.fromEntries((names ?? []).map((n) => [n, values[n]!]));
 
 interface KeyPair {
   privateKey: string;
@@ -33,14 +37,15 @@ function keyPair(dir: string, name: string): KeyPair & { file: string } {
 export interface FleetNodePlan {
   name: string;
   via: 'docker' | 'ssh';
+  kind: NodeKind;
 }
 
 export class ArenaFleet extends ReferenceBuilder {
   #mutant: { name: string; node: string } | undefined;
   readonly #nodes: FleetNodePlan[] = [
-    { name: 'arena-b1', via: 'docker' },
-    { name: 'arena-b2', via: 'docker' },
-    { name: 'arena-b3', via: 'ssh' },
+    { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
+    { name: 'arena-b2', via: 'docker', kind: CONTROL_PLANE },
+    { name: 'arena-b3', via: 'ssh', kind: CONTROL_PLANE },
   ];
 
   /** One fault switch, on one node (default the first): the other nodes must stay green. */
@@ -54,29 +59,31 @@ export class ArenaFleet extends ReferenceBuilder {
 
   async start(): Promise<StartedArenaFleet> {
     await reapOrphans(this.log);
-    const { nodeB: image } = await ensureReferenceImages(this.log);
+    const images = await ensureReferenceImages(this.log);
     const dir = mkdtempSync(join(tmpdir(), 'fleetgate-arena-fleet-'));
-    const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
-    const sessionSecret = secret() + secret();
+    const kinds = new Set(this.#nodes.map((n) => n.kind));
+    const secrets = Object.fromEntries([...kinds].flatMap((k) => k.secrets).map((name) => [name, secret()]));
+    const nodeSecrets = Object.fromEntries([...kinds].flatMap((k) => k.nodeSecrets ?? []).map((name) => [name, secret() + secret()]));
     const client = keyPair(dir, 'client');
     const host = keyPair(dir, 'host');
-    [...Object.values(secrets), sessionSecret, client.privateKey, host.privateKey].forEach(registerSecret);
+    [...Object.values(secrets), ...Object.values(nodeSecrets), client.privateKey, host.privateKey].forEach(registerSecret);
     this.log(`starting the reference fleet: ${this.#nodes.map((n) => `${n.name} (${n.via})`).join(', ')}${this.#mutant ? `; mutant ${this.#mutant.name} on ${this.#mutant.node}` : ''}`);
     try {
       const started = await Promise.all(this.#nodes.map((plan) => {
-        const container = new GenericContainer(image)
+        const { kind } = plan;
+        const base = new GenericContainer(images[kind.image])
           .withName(`fleetgate-${plan.name}-${this.runId}`)
           .withHostname(plan.name)
           .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
           .withEnvironment({
-            ...secrets, ARENA_SESSION_SECRET: sessionSecret, ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
+            ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
             ...(plan.via === 'ssh' ? { FLEETGATE_SSH_AUTHORIZED_KEY: client.publicKey, FLEETGATE_SSH_HOST_KEY: host.privateKey } : {}),
           })
-          .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
           .withResourcesQuota({ memory: 1 })
           .withPullPolicy(PullPolicy.defaultPolicy())
-          .withWaitStrategy(Wait.forLogMessage('[node-b] ready'))
+          .withWaitStrategy(Wait.forLogMessage(kind.readyLog))
           .withStartupTimeout(120_000);
+        const container = kind.configure ? kind.configure(base) : base;
         return (plan.via === 'ssh' ? container.withExposedPorts(22) : container).start();
       }));
       return new StartedArenaFleet(this.runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey });
@@ -103,13 +110,13 @@ export class StartedArenaFleet implements AsyncDisposable {
     const nodes = plans.map((plan, i) => {
       const container = containers[i]!;
       // As the node sees itself: the gate runs there, so its own ports on loopback, pinned to its hostname.
-      const profile = nodeBProfile({ node: plan.name, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: plan.name } });
+      const profile = plan.kind.profile(plan.name);
       writeFileSync(join(dir, 'profiles', `${plan.name}.yaml`), `# generated for run ${runId}\n${stringify(profile)}`, { mode: 0o600 });
       const transport = plan.via === 'docker'
         ? { kind: 'docker', container: container.getName().replace(/^\//, '') }
         : { kind: 'ssh', host: '127.0.0.1', port: container.getMappedPort(22), user: 'root', identityFile: ssh.client, knownHostsFile: knownHosts };
       if (plan.via === 'ssh') writeFileSync(knownHosts, `[127.0.0.1]:${container.getMappedPort(22)} ${ssh.hostPublicKey}\n`);
-      return { name: plan.name, role: NODE_B_ROLE, transport, profile: `profiles/${plan.name}.yaml` };
+      return { name: plan.name, role: profile.role, transport, profile: `profiles/${plan.name}.yaml` };
     });
     this.inventoryFile = join(dir, 'inventory.yaml');
     writeFileSync(this.inventoryFile, `# the reference fleet, generated for run ${runId}\n${stringify({ nodes })}`);

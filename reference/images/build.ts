@@ -9,16 +9,15 @@ import { withImagesLock } from './lock.ts';
 import { pruneStaleTags } from './prune.ts';
 import { baseImage, currentBaseRecipe, dockerfileImage } from './recipe.ts';
 
-const NODE_B_DIR = resolve(import.meta.dirname, '../node-b');
+/** Each node image: its key in ReferenceImages and its folder under reference/ (kind = folder name). */
+const NODE_FOLDERS = { nodeB: 'node-b' } as const;
 
 async function imageExists(tag: string): Promise<boolean> {
   const { exitCode } = await execa('docker', ['image', 'inspect', tag], { reject: false });
   return exitCode === 0;
 }
 
-export interface ReferenceImages {
-  nodeB: string;
-}
+export type ReferenceImages = { readonly [K in keyof typeof NODE_FOLDERS]: string };
 
 /** Make sure the reference images exist locally, and only their current tags; returns those tags. An abort of `signal` stops a build. */
 export async function ensureReferenceImages(log: (line: string) => void = () => undefined, signal?: AbortSignal): Promise<ReferenceImages> {
@@ -28,13 +27,14 @@ export async function ensureReferenceImages(log: (line: string) => void = () => 
     const base = baseImage(recipe);
     signal?.throwIfAborted();
     if (!(await imageExists(base.tag))) await buildBase(recipe, base, DEFAULT_BUILD_ROOT, log);
-    const nodeB = dockerfileImage('node-b', NODE_B_DIR, base);
-    signal?.throwIfAborted();
-    if (!(await imageExists(nodeB.tag))) {
-      log(`building ${nodeB.tag}`);
-      await execa('docker', ['build', '-q', '--force-rm', ...nodeB.args, '-t', nodeB.tag, nodeB.dir], { cancelSignal: signal });
+    const nodes = Object.entries(NODE_FOLDERS).map(([key, folder]) => ({ key, image: dockerfileImage(folder, resolve(import.meta.dirname, '..', folder), base) }));
+    for (const { image } of nodes) {
+      signal?.throwIfAborted();
+      if (await imageExists(image.tag)) continue;
+      log(`building ${image.tag}`);
+      await execa('docker', ['build', '-q', '--force-rm', ...image.args, '-t', image.tag, image.dir], { cancelSignal: signal });
     }
-    await pruneStaleTags([nodeB, base], log);
-    return { nodeB: nodeB.tag };
+    await pruneStaleTags([...nodes.map((n) => n.image), base], log);
+    return Object.fromEntries(nodes.map((n) => [n.key, n.image.tag])) as ReferenceImages;
   }, { log });
 }
