@@ -42,6 +42,7 @@ export interface FleetNodePlan {
 
 export class ArenaFleet extends ReferenceBuilder {
   #mutant: { name: string; node: string } | undefined;
+  #cpus: number | undefined;
   readonly #nodes: FleetNodePlan[] = [
     { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b2', via: 'docker', kind: CONTROL_PLANE },
@@ -54,6 +55,12 @@ export class ArenaFleet extends ReferenceBuilder {
     if (!known) return this;
     if (!this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
     this.#mutant = { name: known, node };
+    return this;
+  }
+
+  /** A fixed CPU share per node, as if each were its own machine: the fleet benchmark compares 1 node and 3 on equal terms. */
+  withNodeCpus(cpus: number): this {
+    this.#cpus = cpus;
     return this;
   }
 
@@ -79,7 +86,7 @@ export class ArenaFleet extends ReferenceBuilder {
             ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
             ...(plan.via === 'ssh' ? { FLEETGATE_SSH_AUTHORIZED_KEY: client.publicKey, FLEETGATE_SSH_HOST_KEY: host.privateKey } : {}),
           })
-          .withResourcesQuota({ memory: 1 })
+          .withResourcesQuota({ memory: 1, ...(this.#cpus ? { cpu: this.#cpus } : {}) })
           .withPullPolicy(PullPolicy.defaultPolicy())
           .withWaitStrategy(Wait.forLogMessage(kind.readyLog))
           .withStartupTimeout(120_000);

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { resolve, relative } from 'node:path';
 import { EXIT } from '../exit-codes.ts';
-import { readNodeReport, reportOf, type NodeReport } from '../fleet/node-report.ts';
+import { OUTCOME_FILE, readNodeDir, type NodeReport } from '../fleet/node-report.ts';
 import { matrixLines, writeFleetReports } from '../fleet/fleet-report.ts';
 import { runId } from '../options.ts';
 import { ROOT } from '../../vitest.workspace.ts';
@@ -11,7 +11,7 @@ import { ROOT } from '../../vitest.workspace.ts';
 export async function reportMerge(argv: readonly string[], log: (line: string) => void): Promise<number> {
   const program = new Command('gate.sh report merge')
     .description('Merge node report directories into one fleet report.')
-    .argument('<dirs...>', 'node report directories, each with a results.json')
+    .argument('<dirs...>', `node report directories, each with a results.json (or an ${OUTCOME_FILE} saying why a node has none)`)
     .option('--out <dir>', 'where the fleet report goes (default: reports/fleet-<run-id>)')
     .exitOverride();
   try {
@@ -25,7 +25,7 @@ export async function reportMerge(argv: readonly string[], log: (line: string) =
   const nodes: NodeReport[] = [];
   for (const dir of program.args) {
     try {
-      nodes.push(reportOf(readNodeReport(resolve(dir)), relative(out, resolve(dir)) || '.'));
+      nodes.push(readNodeDir(resolve(dir), relative(out, resolve(dir)) || '.'));
     } catch (error) {
       process.stderr.write(`fleetgate: report merge: ${(error as Error).message}\n`);
       return EXIT.usage;
@@ -37,10 +37,11 @@ export async function reportMerge(argv: readonly string[], log: (line: string) =
     return EXIT.usage;
   }
   nodes.sort((a, b) => a.name.localeCompare(b.name));
-  const times = nodes.map((n) => n.results!.run);
+  const times = nodes.flatMap((n) => (n.results ? [n.results.run] : []));
+  const now = new Date().toISOString();
   const exitCode = writeFleetReports(out, {
-    id, iterations: Math.max(...times.map((t) => t.iterations)),
-    startedAt: times.map((t) => t.startedAt).sort()[0]!, finishedAt: times.map((t) => t.finishedAt).sort().at(-1)!, aborted: null,
+    id, iterations: Math.max(0, ...times.map((t) => t.iterations)),
+    startedAt: times.map((t) => t.startedAt).sort()[0] ?? now, finishedAt: times.map((t) => t.finishedAt).sort().at(-1) ?? now, aborted: null,
   }, nodes);
   for (const line of matrixLines(nodes, false)) log(line);
   log(`fleet report: ${out}`);

@@ -1,6 +1,8 @@
 // What one node of a fleet came back with: its own report directory (results.json), or why it has none.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { readYaml, validateYaml } from '../../helpers/validated-yaml.ts';
 import type { ResultsDocument } from '../report/results.ts';
 import type { Verdict } from '../gate/types.ts';
 
@@ -28,7 +30,7 @@ export function worstVerdict(verdicts: readonly Verdict[]): Verdict | null {
 /** Read a node's report directory; a missing or unreadable results.json is said in one line. */
 export function readNodeReport(dir: string): ResultsDocument {
   const file = join(dir, 'results.json');
-  if (!existsSync(file)) throw new Error(`${dir}: no results.json (not a fleetgate report directory)`);
+  if (!existsSync(file)) throw new Error(`${dir}: no results.json nor ${OUTCOME_FILE} (not a fleetgate report directory)`);
   try {
     const doc = JSON.parse(readFileSync(file, 'utf8')) as ResultsDocument;
     if (!doc.run?.node || !Array.isArray(doc.criteria)) throw new Error('not a fleetgate results.json');
@@ -56,4 +58,27 @@ export function failedReport(name: string, role: string, reason: string): NodeRe
 /** A node the transport could not reach: reported as such, never as failed criteria. */
 export function unreachableReport(name: string, role: string, reason: string): NodeReport {
   return { name, role, status: 'unreachable', reason, dir: null, results: null };
+}
+
+/**
+ * What a collector (the playbook, a node pushing to a collector) writes for a node that sent no gate
+ * report, in place of results.json: so the merged report says `unreachable` or `fail` with why, instead of
+ * leaving the node out.
+ */
+export const OUTCOME_FILE = 'outcome.json';
+
+const outcomeSchema = z.strictObject({
+  node: z.string().min(1),
+  role: z.string().min(1),
+  status: z.enum(['fail', 'unreachable']),
+  reason: z.string().min(1),
+});
+
+export type NodeOutcome = z.infer<typeof outcomeSchema>;
+
+/** A node's report directory as it came back: its gate's results.json, else the collector's outcome.json. */
+export function readNodeDir(dir: string, shownAs: string): NodeReport {
+  if (existsSync(join(dir, 'results.json')) || !existsSync(join(dir, OUTCOME_FILE))) return reportOf(readNodeReport(dir), shownAs);
+  const { node, role, status, reason } = validateYaml(readYaml(join(dir, OUTCOME_FILE), 'node outcome'), outcomeSchema);
+  return status === 'unreachable' ? unreachableReport(node, role, reason) : failedReport(node, role, reason);
 }

@@ -231,3 +231,33 @@ test('a stopped node is unreachable with a one-line reason; the others run; exit
   expect(Number(await xpath(junit, 'count(//testsuite[@hostname="arena-b1"]//error[@type="unreachable"])'))).toBeGreaterThan(0);
   expect(await xpath(junit, 'count(//failure)')).toBe('0');
 });
+
+// Last, after the stopped node: arena-b1 is still down. arena-b2's profile now pins another machine.
+test('the fleet command and the playbook agree on a node that is down and one that refuses its profile, and say why', SLOW, async () => {
+  const profile = join(fleet.dir, 'profiles', 'arena-b2.yaml');
+  writeFileSync(profile, readFileSync(profile, 'utf8').replace('hostname: arena-b2', 'hostname: somewhere-else'));
+  const fromFleet = outDir();
+  const fromPlaybook = outDir();
+  expect((await timed('fleet run, one node down, one refusing', () => fleetRun(fleet.inventoryFile, fromFleet))).exitCode).toBe(1);
+  const secretsDir = mkdtempSync(join(tmpdir(), 'fleetgate-it-secrets-'));
+  try {
+    writeFileSync(join(secretsDir, 'secrets.json'), JSON.stringify({ fleetgate_secrets: secrets }), { mode: 0o600 });
+    const run = await timed('ansible-playbook, one node down, one refusing', () => execa('ansible-playbook', [
+      '-i', ansibleInventories(fleet.inventoryFile).ini, 'fleet/gate.yml', '-e', `fleetgate_bundle=${bundle}`, '-e', `@${join(secretsDir, 'secrets.json')}`,
+      '-e', `fleetgate_reports=${fromPlaybook}`, '-e', 'fleetgate_iterations=1',
+    ], { cwd: ROOT, all: true, reject: false, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'True' } }));
+    expect(run.exitCode, run.all).not.toBe(0);
+  } finally {
+    rmSync(secretsDir, { recursive: true, force: true });
+  }
+  for (const out of [fromFleet, fromPlaybook]) {
+    const doc = fleetResults(out);
+    expect(nodeStatus(doc), `${out}: ${JSON.stringify(doc.nodes.map((n) => n.reason))}`).toEqual([['arena-b1', 'unreachable'], ['arena-b2', 'fail'], ['arena-b3', 'pass']]);
+    expect(doc.nodes[1]!.reason, out).toMatch(/exited 2.*somewhere-else/);
+    expect(doc.nodes.every((n) => n.role === 'control-plane' && !n.reason?.includes('\n')), out).toBe(true);
+    expect((await xmllint(join(out, 'junit.xml'))).exitCode).toBe(0);
+  }
+  for (const c of (await containersOf(fleet)).filter((name) => !name.includes('arena-b1'))) {
+    expect((await execa('docker', ['exec', c, 'test', '-e', '/var/tmp/fleetgate'], { reject: false })).exitCode, c).toBe(1);
+  }
+});

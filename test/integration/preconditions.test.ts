@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Result } from 'execa';
 import type { ResultsDocument } from '../../cli/report/results.ts';
 import type { FleetResults } from '../../cli/fleet/fleet-report.ts';
-import { gate, outDir, results, criterion, xmllint, FIXTURES, removeOutDirs } from './gate-cli.ts';
+import { gate, outDir, results, criterion, xmllint, fileAppears, FIXTURES, removeOutDirs } from './gate-cli.ts';
 
 afterAll(removeOutDirs);
 
@@ -120,4 +120,19 @@ test('--suite preconditions alone runs just them', async () => {
   expect(suitesOf(doc)).toEqual(['preconditions']);
   expect(doc.run.suites).toEqual(['preconditions']);
   expect(criterion(doc, 'the chain is fully synced')).toMatchObject({ verdict: 'pass', passed: 1 });
+});
+
+test('SIGTERM while the preconditions run: exit 3, aborted, not blocked, the precondition that finished kept, nothing else ran', async () => {
+  const out = outDir();
+  const mark = join(out, 'holding');
+  const running = gate([...args, '--iterations', '2', '--out', out], { ...env, FIXTURE_HOLD_MARK: mark });
+  expect(await fileAppears(mark)).toBe(true);
+  running.kill('SIGTERM');
+  const run = await running;
+  expect(run.exitCode, run.all).toBe(3);
+  const doc = results(out);
+  expect(doc.run.aborted).toMatch(/^SIGTERM while running preconditions\/node\.spec\.ts › no orphan units/);
+  expect(doc.run.blocked ?? null).toBeNull();
+  expect(doc.criteria.map((c) => `${c.suite} ${c.title} ${c.verdict}`)).toEqual(['preconditions the chain is fully synced pass']);
+  expect(await xmllint(join(out, 'junit.xml'))).toMatchObject({ exitCode: 0 });
 });

@@ -37,5 +37,5 @@ test('the merged report names both nodes, with a testsuite per node and suite, v
 test('a directory that is not a report is refused in one line (exit 2)', async () => {
   const bad = await gate(['report', 'merge', nodeA, FIXTURES]);
   expect(bad.exitCode).toBe(2);
-  expect(bad.stderr.trim()).toMatch(/^fleetgate: report merge: .*fixtures: no results\.json \(not a fleetgate report directory\)$/);
+  expect(bad.stderr.trim()).toMatch(/^fleetgate: report merge: .*fixtures: no results\.json nor outcome\.json \(not a fleetgate report directory\)$/);
 });
