@@ -52,7 +52,7 @@ export const MUTANTS: readonly Mutant[] = [
     mustKill: ['wg >= 1.0 is installed', 'wireguard-go is installed', 'nft >= 1.0 is installed', 'ip is installed'],
   },
   { name: 'vpn-disk-full', role: 'vpn', defect: '/var/lib/arena on node C is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
-  { name: 'vpn-memory-hog', role: 'vpn', defect: 'a process on node C holds 920 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
+  { name: 'vpn-memory-hog', role: 'vpn', defect: 'a process on node C holds 800 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
 ];
 
 export function findMutant(name: string): Mutant | undefined {

@@ -59,7 +59,7 @@ case "$mutant" in
   # The daemon keeps running; the tools an operator (and the gate) needs are gone.
   vpn-tools-missing) rm -f /usr/bin/wg /usr/sbin/nft /usr/bin/wireguard-go /usr/bin/ip /usr/sbin/ip ;;
   vpn-disk-full) dd if=/dev/zero of=/var/lib/arena/filler bs=1M count=30 2>/dev/null || true ;;
-  vpn-memory-hog) python3 -c 'import time; hog = bytearray(920 * 1024 * 1024); [hog.__setitem__(i, 1) for i in range(0, len(hog), 4096)]; time.sleep(10**9)' & ;;
+  vpn-memory-hog) python3 -c 'import time; hog = bytearray(800 * 1024 * 1024); [hog.__setitem__(i, 1) for i in range(0, len(hog), 4096)]; time.sleep(10**9)' & ;;
 esac
 
 # A fleet run may reach this node over ssh: its client key may log in, its host key names the node.

@@ -19,6 +19,6 @@ export function nodeCProfile({ node = 'arena-c', match }: { node?: string; match
       { name: 'nft', minVersion: '1.0' },
       { name: 'ip', versionArgs: ['-V'] },
     ],
-    headroom: { disk: [{ path: '/var/lib/arena', minFreePercent: 20 }], memory: { minAvailableMiB: 128 } },
+    headroom: { disk: [{ path: '/var/lib/arena', minFreePercent: 20 }], memory: { minAvailableMiB: 256 } },
   };
 }
