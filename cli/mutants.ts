@@ -1,35 +1,34 @@
 // `npm run mutants`: the gate (on the reference fleet, through the bundle) against the healthy stack and
-// against each fault switch, switched on in one node of three. A criterion that no mutant makes fail, a
-// mutant no criterion notices, or a mutant that fails a node it is not on, is a defect in the gate.
+// against each fault switch, switched on in one node (the reference node of the mutant's role). A criterion
+// of a mutated node that no mutant makes fail, a mutant no criterion notices, or a mutant that fails a node
+// it is not on, is a defect in the gate.
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { MUTANTS, type Mutant } from '../reference/mutants.ts';
+import { MUTANTS, mutatedNode, type Mutant } from '../reference/mutants.ts';
 import { ROOT } from '../vitest.workspace.ts';
 import type { FleetResults } from './fleet/fleet-report.ts';
 import { inTurns } from './in-turns.ts';
 
-/** The node each mutant is switched on in; the other two must stay green. */
-const MUTATED_NODE = 'arena-b1';
 /** Mutant fleets started side by side: each is three containers; two fleets keep 2 cores busy. */
 const SIDE_BY_SIDE = 2;
 
 interface MutantRun {
   name: string;
   exitCode: number;
-  /** The mutated node's verdict per criterion. */
+  /** Verdict per criterion (`<node> <criterion id>`): every node's in the healthy run, the mutated node's otherwise. */
   verdicts: Map<string, string>;
   /** Nodes without the mutant that did not pass. */
   collateral: string[];
   error?: string;
 }
 
-async function gateRun(mutant: string, iterations: number, bundle: string): Promise<MutantRun> {
+async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string): Promise<MutantRun> {
   const out = mkdtempSync(join(tmpdir(), `fleetgate-mutant-${mutant}-`));
   try {
     const child = await execa(process.execPath, ['cli/main.ts', '--iterations', String(iterations), '--out', out], {
-      cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: mutant === 'healthy' ? '' : mutant, ARENA_MUTANT_NODE: MUTATED_NODE, FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
+      cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: mutant === 'healthy' ? '' : mutant, ARENA_MUTANT_NODE: node ?? '', FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
     });
     let doc: FleetResults | undefined;
     try {
@@ -37,11 +36,10 @@ async function gateRun(mutant: string, iterations: number, bundle: string): Prom
     } catch {
       return { name: mutant, exitCode: child.exitCode ?? 3, verdicts: new Map(), collateral: [], error: String(child.all).trim().split('\n').slice(-3).join(' | ') };
     }
-    const mutated = mutant === 'healthy' ? undefined : MUTATED_NODE;
     return {
       name: mutant, exitCode: child.exitCode ?? 3,
-      verdicts: new Map(doc.criteria.filter((c) => c.node === MUTATED_NODE).map((c) => [c.id, c.verdict])),
-      collateral: doc.nodes.filter((n) => n.name !== mutated && n.status !== 'pass').map((n) => `${n.name} (${n.status}: ${n.reason ?? ''})`),
+      verdicts: new Map(doc.criteria.filter((c) => node === undefined || c.node === node).map((c) => [`${c.node} ${c.id}`, c.verdict])),
+      collateral: doc.nodes.filter((n) => n.name !== node && n.status !== 'pass').map((n) => `${n.name} (${n.status}: ${n.reason ?? ''})`),
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -60,15 +58,17 @@ async function main(): Promise<number> {
   const problems: string[] = [];
 
   const built = await ensureBundle(log);
-  log(`mutants: healthy fleet, then ${mutants.length} fault switch(es) on ${MUTATED_NODE}, ${SIDE_BY_SIDE} fleets at a time, 1 iteration each`);
+  const mutated = [...new Set(mutants.map(mutatedNode))];
+  log(`mutants: healthy fleet, then ${mutants.length} fault switch(es) on ${mutated.join(', ')}, ${SIDE_BY_SIDE} fleets at a time, 1 iteration each`);
   try {
-    const healthy = await gateRun('healthy', 1, built.file);
+    const healthy = await gateRun('healthy', undefined, 1, built.file);
     log(`  healthy        exit ${healthy.exitCode}${healthy.error ? ` — ${healthy.error}` : ''}`);
     if (healthy.exitCode !== 0) problems.push(`the healthy fleet is not green (exit ${healthy.exitCode}${healthy.collateral.length ? `: ${healthy.collateral.join(', ')}` : ''})`);
-    const criteria = [...healthy.verdicts.keys()].sort();
+    // The criteria judged: those of every node some mutant is switched on in.
+    const criteria = [...healthy.verdicts.keys()].filter((key) => mutated.some((node) => key.startsWith(`${node} `))).sort();
 
     const runs: MutantRun[] = await inTurns(mutants, SIDE_BY_SIDE, async (mutant) => {
-      const run = await gateRun(mutant.name, 1, built.file);
+      const run = await gateRun(mutant.name, mutatedNode(mutant), 1, built.file);
       const kills = criteria.filter((id) => killedBy(run, id));
       log(`  ${mutant.name.padEnd(20)} exit ${run.exitCode}, killed by ${kills.length} criterion(s)${run.error ? ` — ${run.error}` : ''}`);
       return run;
@@ -76,9 +76,9 @@ async function main(): Promise<number> {
     runs.forEach((run, i) => {
       const mutant = mutants[i]!;
       if (!criteria.some((id) => killedBy(run, id))) problems.push(`mutant ${mutant.name} survived (${mutant.defect})`);
-      if (run.collateral.length) problems.push(`mutant ${mutant.name} is on ${MUTATED_NODE} only, but also failed ${run.collateral.join(', ')}`);
+      if (run.collateral.length) problems.push(`mutant ${mutant.name} is on ${mutatedNode(mutant)} only, but also failed ${run.collateral.join(', ')}`);
       for (const pattern of mutant.mustKill) {
-        const targeted = criteria.filter((id) => id.includes(pattern));
+        const targeted = criteria.filter((id) => id.startsWith(`${mutatedNode(mutant)} `) && id.includes(pattern));
         if (targeted.length === 0) problems.push(`mutant ${mutant.name}: no criterion matches "${pattern}"`);
         else if (!targeted.some((id) => killedBy(run, id))) problems.push(`mutant ${mutant.name}: "${pattern}" did not fail`);
       }
@@ -121,7 +121,7 @@ function report(criteria: string[], runs: MutantRun[], mutants: readonly Mutant[
   }
   log(only.length
     ? `✓ healthy fleet green; ${mutants.map((m) => m.name).join(', ')} killed (a subset: run without names to check every criterion)`
-    : `✓ healthy fleet green; every mutant killed on ${MUTATED_NODE} with the other nodes green; every criterion fails under at least one mutant`);
+    : '✓ healthy fleet green; every mutant killed on its node with the other nodes green; every criterion of a mutated node fails under at least one mutant');
   return 0;
 }
 

@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
-import { CONTROL_PLANE, type NodeKind } from './node-kinds.ts';
+import { CONTROL_PLANE, VPN, type NodeKind } from './node-kinds.ts';
+import { findMutant, mutatedNode } from './mutants.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -47,12 +48,14 @@ export class ArenaFleet extends ReferenceBuilder {
     { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b2', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b3', via: 'ssh', kind: CONTROL_PLANE },
+    { name: 'arena-c', via: 'docker', kind: VPN },
   ];
 
-  /** One fault switch, on one node (default the first): the other nodes must stay green. */
-  withMutant(name: string | undefined, node = this.#nodes[0]!.name): this {
+  /** One fault switch, on one node (default the reference node of the mutant's role): the other nodes must stay green. */
+  withMutant(name: string | undefined, target?: string): this {
     const known = knownMutant(name);
     if (!known) return this;
+    const node = target ?? mutatedNode(findMutant(known)!);
     if (!this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
     this.#mutant = { name: known, node };
     return this;

@@ -1,10 +1,11 @@
 // What each kind of reference node needs to run in a fleet: its image, when it is ready, the secrets made
 // for the run, any container settings, and its profile as the node sees itself (the gate runs there). A
 // new node kind of arena is one entry here plus its folder under reference/; fleet.ts stays generic.
-import type { GenericContainer } from 'testcontainers';
+import { GenericContainer } from 'testcontainers';
 import type { ProfileInput } from '../helpers/profile/schema.ts';
 import type { ReferenceImages } from './images/build.ts';
 import { nodeBProfile, NODE_B_PORTS } from './profiles/node-b.ts';
+import { nodeCProfile } from './profiles/node-c.ts';
 
 export interface NodeKind {
   readonly image: keyof ReferenceImages;
@@ -27,4 +28,27 @@ export const CONTROL_PLANE: NodeKind = {
   nodeSecrets: ['ARENA_SESSION_SECRET'],
   configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' }),
   profile: (node) => nodeBProfile({ node, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: node } }),
+};
+
+/** Host settings testcontainers has no builder method for; its own subclasses set them the same way. */
+class HostSettings extends GenericContainer {
+  static apply(container: GenericContainer, settings: { devices?: readonly string[]; sysctls?: Record<string, string> }): GenericContainer {
+    const host = (container as HostSettings).hostConfig;
+    host.Devices = [...(host.Devices ?? []), ...(settings.devices ?? []).map((path) => ({ PathOnHost: path, PathInContainer: path, CgroupPermissions: 'rwm' }))];
+    host.Sysctls = { ...host.Sysctls, ...settings.sysctls };
+    return container;
+  }
+}
+
+export const VPN: NodeKind = {
+  image: 'nodeC',
+  readyLog: '[node-c] ready',
+  secrets: [],
+  // wireguard-go needs the tun device and NET_ADMIN; `arena vpn test` puts its probes in network
+  // namespaces (SYS_ADMIN); the node forwards between wg0 and the instance uplink.
+  configure: (container) => HostSettings.apply(
+    container.withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN').withTmpFs({ '/var/lib/arena': 'rw,size=32m' }),
+    { devices: ['/dev/net/tun'], sysctls: { 'net.ipv4.ip_forward': '1' } },
+  ),
+  profile: (node) => nodeCProfile({ node, match: { hostname: node } }),
 };

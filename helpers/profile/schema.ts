@@ -72,6 +72,8 @@ export const profileSchema = z.strictObject({
   transport: transport.default({ kind: 'local' }),
   /** The platform's own config check, run on the node; must exit 0 (and print ok:true with --json). */
   config: z.strictObject({ validate: z.array(z.string()).min(1) }).optional(),
+  /** The platform's own named checks, run on the node (a self-test, a drift check): each must exit 0 (and print ok:true with --json). */
+  checks: z.array(z.strictObject({ name, run: z.array(z.string().min(1)).min(1) })).default([]),
   http: z.array(httpEndpoint).default([]),
   postgres: z.array(postgres).default([]),
   redis: z.array(redis).default([]),
@@ -81,7 +83,7 @@ export const profileSchema = z.strictObject({
   vars: z.record(z.string(), z.unknown()).default({}),
 }).superRefine((profile, ctx) => {
   // Names become criterion ids: two entries with one name would report as one criterion.
-  for (const list of ['http', 'postgres', 'redis', 'binaries'] as const) {
+  for (const list of ['http', 'postgres', 'redis', 'binaries', 'checks'] as const) {
     const first = new Map<string, number>();
     profile[list].forEach((entry, i) => {
       const earlier = first.get(entry.name);

@@ -53,6 +53,13 @@ describe('a valid profile', () => {
     const json = JSON.stringify({ node: 'b1', role: 'vpn', redis: [{ name: 'cache', host: 'h', password: '${file:db.secret}' }] });
     expect(loadProfile(profileFile('ok.json', json)).redis[0]!.password).toBe('from-a-file-secret');
   });
+
+  test('names the platform\'s own checks, none by default', () => {
+    process.env.FG_TEST_DB_PASSWORD = 'checks-test-password';
+    expect(loadProfile(profileFile('no-checks.yaml', VALID)).checks).toEqual([]);
+    const profile = loadProfile(profileFile('checks.yaml', `${VALID}checks:\n  - { name: drift, run: [tool, drift, --json] }\n`));
+    expect(profile.checks).toEqual([{ name: 'drift', run: ['tool', 'drift', '--json'] }]);
+  });
 });
 
 describe('a bad profile names file, line and field', () => {
@@ -64,6 +71,8 @@ describe('a bad profile names file, line and field', () => {
     ['wrong type', VALID.replace('    host: 10.0.0.2', '    host: 10.0.0.2\n    port: "fivefour"'), /wrong-type.yaml:6: postgres\[0\]\.port: .*number/],
     ['not YAML', 'node: [unclosed', /not-YAML.yaml:1: not valid YAML or JSON/],
     ['duplicate name', `${VALID}  - { name: db, host: h2, database: d, user: u, password: "\${env:FG_TEST_DB_PASSWORD}" }\n`, /duplicate-name.yaml:9: postgres\[1\]\.name: duplicate name "db" \(also postgres\[0\]\)/],
+    ['check without a command', `${VALID}checks:\n  - { name: drift, run: [] }\n`, /check-without-a-command.yaml:10: checks\[0\]\.run: .*>=1/],
+    ['duplicate check', `${VALID}checks:\n  - { name: a, run: [x] }\n  - { name: a, run: [y] }\n`, /duplicate-check.yaml:11: checks\[1\]\.name: duplicate name "a" \(also checks\[0\]\)/],
     ['credentials in a URL', `${VALID}http:\n  - { name: api, url: "https://admin:pw@h/" }\n`, /credentials-in-a-URL.yaml:10: http\[0\]\.url: credentials in a URL are refused/],
   ])('%s', ([name, text, message]) => {
     const file = profileFile(`${(name as string).replace(/ /g, '-')}.yaml`, text as string);
