@@ -61,6 +61,14 @@ export class ArenaFleet extends ReferenceBuilder {
     return this;
   }
 
+  /** Only the nodes of one role (the same-role fleet of seed 001): the fleet's own tests and benchmark need no more. */
+  withRole(role: string): this {
+    const kept = this.#nodes.filter((n) => n.kind.profile(n.name).role === role);
+    if (!kept.length) throw new Error(`no reference node has role "${role}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.profile(n.name).role))].join(', ')})`);
+    this.#nodes.splice(0, this.#nodes.length, ...kept);
+    return this;
+  }
+
   /** A fixed CPU share per node, as if each were its own machine: the fleet benchmark compares 1 node and 3 on equal terms. */
   withNodeCpus(cpus: number): this {
     this.#cpus = cpus;

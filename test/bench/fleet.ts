@@ -50,8 +50,8 @@ function secretsOf(started: StartedArenaFleet): Record<string, string> {
 
 const work = mkdtempSync(join(tmpdir(), 'fleetgate-bench-fleet-'));
 const starts = await Promise.allSettled([
-  new ArenaFleet().withRunId(`bench-${process.pid}`).start(),
-  new ArenaFleet().withRunId(`bench-cpus-${process.pid}`).withNodeCpus(NODE_CPUS).start(),
+  new ArenaFleet().withRole('control-plane').withRunId(`bench-${process.pid}`).start(),
+  new ArenaFleet().withRole('control-plane').withRunId(`bench-cpus-${process.pid}`).withNodeCpus(NODE_CPUS).start(),
 ]);
 const [fleet, capped] = starts.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
 if (!fleet || !capped) {

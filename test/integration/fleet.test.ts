@@ -80,8 +80,8 @@ beforeAll(async () => {
       if (built.exitCode !== 0) throw new Error(`./gate.sh bundle failed:\n${built.all}`);
       return readdirSync(bundleDir).filter((f) => f.endsWith('.tar.gz')).map((f) => join(bundleDir, f))[0]!;
     }),
-    timed('start the reference fleet', () => new ArenaFleet().withRunId(runId('main')).start()),
-    timed('start the mutant fleet', () => new ArenaFleet().withRunId(runId('mutant')).withMutant('healthz-fails', 'arena-b2').start()),
+    timed('start the reference fleet', () => new ArenaFleet().withRole('control-plane').withRunId(runId('main')).start()),
+    timed('start the mutant fleet', () => new ArenaFleet().withRole('control-plane').withRunId(runId('mutant')).withMutant('healthz-fails', 'arena-b2').start()),
   ]);
   secrets = secretsOf(fleet);
   for (const started of [fleet, mutantFleet!]) relaxLatency(started);
