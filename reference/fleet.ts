@@ -1,5 +1,5 @@
 // The embedded default target as a real fleet: reference node B and two more nodes of the same role
-// (as in seed 001, where one gate runs on every host), each a container without Node.js. The gate runs
+// (as in seed 001, where one gate runs on every host), and node A, each a container without Node.js. The gate runs
 // ON each: two are reached with docker, one over ssh (sshd in the image, a key pair made for the run,
 // a loopback port). Builder → StartedArenaFleet, which writes the inventory and profiles for the run.
 // What differs between kinds of node (image, secrets, profile) is in node-kinds.ts.
@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
-import { CONTROL_PLANE, type NodeKind } from './node-kinds.ts';
+import { findMutant } from './mutants.ts';
+import { CONTROL_PLANE, REGISTRY, type NodeKind } from './node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -46,15 +47,23 @@ export class ArenaFleet extends ReferenceBuilder {
     { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b2', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b3', via: 'ssh', kind: CONTROL_PLANE },
+    { name: 'arena-a', via: 'docker', kind: REGISTRY },
   ];
 
-  /** One fault switch, on one node (default the first): the other nodes must stay green. */
-  withMutant(name: string | undefined, node = this.#nodes[0]!.name): this {
+  /** One fault switch, on one node (default the first of the mutant's role): the other nodes must stay green. */
+  withMutant(name: string | undefined, node?: string): this {
     const known = knownMutant(name);
     if (!known) return this;
-    if (!this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
+    const role = findMutant(known)!.role;
+    node ??= this.#nodes.find((n) => n.kind.role === role)?.name;
+    if (!node || !this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node ?? `of role ${role}`}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
     this.#mutant = { name: known, node };
     return this;
+  }
+
+  /** The fault switch and the node it is on, once withMutant named one. */
+  get mutant(): { readonly name: string; readonly node: string } | undefined {
+    return this.#mutant;
   }
 
   async start(): Promise<StartedArenaFleet> {

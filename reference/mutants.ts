@@ -2,12 +2,17 @@
 // and names the criteria that must catch it; `npm run mutants` proves they do.
 export interface Mutant {
   name: string;
+  /** The role of the node kind it breaks (node-kinds.ts): the reference fleet switches it on in a node of that role. */
+  role: string;
   defect: string;
   /** Substrings of criterion ids; each must be reported not-pass while this mutant is on. */
   mustKill: string[];
 }
 
-export const MUTANTS: readonly Mutant[] = [
+/** A node kind's fault switches, each named with that kind's role. */
+const ofRole = (role: string, mutants: readonly Omit<Mutant, 'role'>[]): Mutant[] => mutants.map((m) => ({ ...m, role }));
+
+const CONTROL_PLANE_MUTANTS = [
   { name: 'env-missing-var', defect: 'the env file lacks ARENA_SESSION_SECRET', mustKill: ['configuration.spec.ts::the node configuration validates'] },
   { name: 'db-down', defect: 'PostgreSQL never starts', mustKill: ['postgres arena-db answers', 'api /readyz reports ready', 'database arena-db has every expected table'] },
   {
@@ -28,6 +33,23 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },
 ];
+
+const REGISTRY_CHECK = 'registry check passes on the node';
+const REGISTRY_MUTANTS = [
+  { name: 'registry-auth-broken', defect: 'the registry password was rotated, the deployment still has the old one', mustKill: ['registry /v2/ reports healthy', REGISTRY_CHECK] },
+  {
+    name: 'registry-down', defect: 'the registry process stopped after seeding its images',
+    mustKill: ['registry /v2/ reports healthy', 'registry answers HTTP within', 'registry certificate stays valid', REGISTRY_CHECK],
+  },
+  { name: 'challenge-missing', defect: 'the challenge image pwn-echo was never pushed', mustKill: [REGISTRY_CHECK] },
+  { name: 'registry-cert-expiring', defect: 'the registry\'s TLS certificate expires in 3 days', mustKill: ['registry certificate stays valid'] },
+  { name: 'registry-env-missing-var', defect: 'the env file lacks ARENA_REGISTRY_CA', mustKill: ['configuration.spec.ts::the node configuration validates', REGISTRY_CHECK] },
+  { name: 'registry-binary-missing', defect: 'docker-registry and openssl are not installed (the running registry stays up)', mustKill: ['docker-registry >= 2.8 is installed', 'openssl >= 3 is installed'] },
+  { name: 'registry-disk-full', defect: 'the registry storage is filled up', mustKill: ['/var/lib/docker-registry keeps at least'] },
+  { name: 'registry-memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
+];
+
+export const MUTANTS: readonly Mutant[] = [...ofRole('control-plane', CONTROL_PLANE_MUTANTS), ...ofRole('registry', REGISTRY_MUTANTS)];
 
 export function findMutant(name: string): Mutant | undefined {
   return MUTANTS.find((m) => m.name === name);

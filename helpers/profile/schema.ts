@@ -26,6 +26,8 @@ const httpEndpoint = z.strictObject({
   certMinDaysLeft: z.number().int().nonnegative().default(14),
   /** https only: accept a certificate no trusted CA signed (self-signed reference stack). */
   insecure: z.boolean().default(false),
+  /** HTTP Basic credentials every request to this endpoint carries (a registry, a stats page behind a login). */
+  auth: z.strictObject({ user: z.string().min(1), password: secretRef }).optional(),
 });
 
 const postgres = z.strictObject({
@@ -72,6 +74,8 @@ export const profileSchema = z.strictObject({
   transport: transport.default({ kind: 'local' }),
   /** The platform's own config check, run on the node; must exit 0 (and print ok:true with --json). */
   config: z.strictObject({ validate: z.array(z.string()).min(1) }).optional(),
+  /** The platform's own checks (a `doctor`, a `registry check`), run on the node; each must exit 0 (and print ok:true with --json). */
+  checks: z.array(z.strictObject({ name, run: z.array(z.string()).min(1) })).default([]),
   http: z.array(httpEndpoint).default([]),
   postgres: z.array(postgres).default([]),
   redis: z.array(redis).default([]),
@@ -81,7 +85,7 @@ export const profileSchema = z.strictObject({
   vars: z.record(z.string(), z.unknown()).default({}),
 }).superRefine((profile, ctx) => {
   // Names become criterion ids: two entries with one name would report as one criterion.
-  for (const list of ['http', 'postgres', 'redis', 'binaries'] as const) {
+  for (const list of ['http', 'postgres', 'redis', 'binaries', 'checks'] as const) {
     const first = new Map<string, number>();
     profile[list].forEach((entry, i) => {
       const earlier = first.get(entry.name);
