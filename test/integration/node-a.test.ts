@@ -2,7 +2,11 @@
 // answers one stable shape, exits 0 only when host, credentials and every expected challenge image are
 // there, and otherwise says what failed; challenge images build deterministically and push over the API.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
@@ -31,6 +35,23 @@ async function arena<T>(variant: Variant, ...args: string[]): Promise<{ exitCode
   const { exitCode, stdout, stderr } = await nodes.get(variant)!.exec(['arena', ...args, '--json']);
   return { exitCode, json: JSON.parse(stdout) as T, stdout, stderr };
 }
+
+/** Python run on the node: a built challenge (manifest + blobs) as a `docker load` archive. */
+const TO_DOCKER_ARCHIVE = `
+import json, os, sys, tarfile
+src, tag, out = sys.argv[1:4]
+manifest = json.load(open(os.path.join(src, "manifest.json")))
+blob = lambda d: os.path.join(src, "blobs", d["digest"].split(":")[1])
+with tarfile.open(out, "w") as tar:
+    tar.add(blob(manifest["config"]), "config.json")
+    layers = []
+    for i, layer in enumerate(manifest["layers"]):
+        tar.add(blob(layer), f"layer{i}.tar.gz")
+        layers.append(f"layer{i}.tar.gz")
+    index = json.dumps([{"Config": "config.json", "RepoTags": [tag], "Layers": layers}]).encode()
+    info = tarfile.TarInfo("manifest.json"); info.size = len(index)
+    tar.addfile(info, __import__("io").BytesIO(index))
+`;
 
 /** Every key path of a JSON value (array items by their own keys): what "a stable shape" means. */
 function shape(value: unknown, prefix = ''): string[] {
@@ -127,6 +148,31 @@ describe('the rest of node A\'s verbs', () => {
     const again = await arena<Push>('healthy', 'challenge', 'push', 'crypto-intro');
     expect(again.json).toMatchObject({ uploaded: [], mounted: [] });
     expect((await arena<Check>('healthy', 'registry', 'check')).json.ok).toBe(true);
+  });
+
+  test('a challenge image runs on Docker: its service greets a connection with the challenge\'s banner', async () => {
+    // `docker load` takes what the node built (its blobs, as a docker-archive), as B's daemon will take it from the registry.
+    const tag = `fleetgate-node-a-test/pwn-echo:${RUN}`;
+    const archive = await nodes.get('healthy')!.exec(['python3', '-c', TO_DOCKER_ARCHIVE, '/var/lib/arena/challenges/pwn-echo', tag, '/tmp/pwn-echo.tar']);
+    expect(archive.exitCode, archive.stderr).toBe(0);
+    const local = join(mkdtempSync(join(tmpdir(), 'fleetgate-node-a-')), 'pwn-echo.tar');
+    try {
+      await execa('docker', ['cp', `${nodes.get('healthy')!.getId()}:/tmp/pwn-echo.tar`, local]);
+      await execa('docker', ['load', '-q', '-i', local]);
+      // No shell in the image (testcontainers' port check needs one): the server says when it listens.
+      const instance = await new GenericContainer(tag).withLabels({ [LABEL_RUN]: `${RUN}-instance` }).withExposedPorts(1337)
+        .withWaitStrategy(Wait.forLogMessage('arena challenge pwn-echo listening on 1337')).withStartupTimeout(30_000).start();
+      const banner = await new Promise<string>((resolve, reject) => {
+        const socket = connect(instance.getMappedPort(1337), '127.0.0.1');
+        socket.on('data', (data) => resolve(data.toString()));
+        socket.on('error', reject);
+      });
+      expect(banner).toBe('arena challenge pwn-echo\n');
+    } finally {
+      await removeRun(`${RUN}-instance`);
+      await execa('docker', ['rmi', '-f', tag], { reject: false });
+      rmSync(dirname(local), { recursive: true, force: true });
+    }
   });
 
   test('push of a challenge never built, and build of one not in the catalogue, fail with a reason', async () => {

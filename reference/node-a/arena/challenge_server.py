@@ -9,6 +9,7 @@ import socket
 slug = os.environ.get("ARENA_CHALLENGE", "challenge")
 port = int(os.environ.get("ARENA_CHALLENGE_PORT", "1337"))
 with socket.create_server(("0.0.0.0", port)) as server:
+    print(f"arena challenge {slug} listening on {port}", flush=True)
     while True:
         conn, _ = server.accept()
         with conn:
