@@ -115,6 +115,13 @@ describe('arena registry check --json', () => {
       const stable = (keys: string[]): string[] => keys.filter((k) => !k.startsWith('.images[]'));
       expect(stable(shape(json)), variant).toEqual(stable(healthy));
     }
+    // A configuration the check cannot even start from: the same shape, nothing checked, the reason.
+    const broken = await nodes.get('healthy')!.exec(['sh', '-c', 'grep -v ^ARENA_REGISTRY_CA= /etc/arena/arena.env > /tmp/broken.env && ARENA_ENV_FILE=/tmp/broken.env arena registry check --json']);
+    expect(broken.exitCode).toBe(1);
+    const unconfigured = JSON.parse(broken.stdout) as Check;
+    expect(unconfigured).toMatchObject({ ok: false, registry: '127.0.0.1:5000', user: 'ctf', error: '/tmp/broken.env: registry configuration invalid: ARENA_REGISTRY_CA', images: [] });
+    expect(Object.values(unconfigured.checks).map((c) => c.detail)).toEqual(['not checked', 'not checked', 'not checked']);
+    expect(shape(unconfigured)).toEqual(healthy.filter((k) => !k.startsWith('.images[]')));
     const missing = (await arena<Check>('challenge-missing', 'registry', 'check')).json;
     expect(shape(missing)).toEqual(healthy);
     expect(missing.images.map((i) => [i.slug, i.present, i.digest === null])).toEqual([['web-warmup', true, false], ['pwn-echo', false, true]]);

@@ -34,19 +34,28 @@ def configured(run, blank):
     return verb
 
 
+def host_of(values: dict):
+    """host:port of the configured registry, as every verb reports it (None when not configured)."""
+    return urllib.parse.urlsplit(values.get("ARENA_REGISTRY_URL", "")).netloc or None
+
+
 def registry_check(_args, values) -> dict:
     return registry.check(values, config.challenges(values), challenge.repository_of)
 
 
+def check_result(_args, values) -> dict:
+    return registry.check_result(host_of(values), values.get("ARENA_REGISTRY_USER"))
+
+
 def wait_result(_args, values) -> dict:
-    return {"ok": False, "registry": values.get("ARENA_REGISTRY_URL"), "error": None, "host": {"ok": False, "detail": "not checked"}}
+    return {"ok": False, "registry": host_of(values), "error": None, "host": {"ok": False, "detail": "not checked"}}
 
 
 def registry_wait(args, values) -> dict:
     """Until the registry host answers (the entrypoint, a drill's recovery): host reachability only."""
     deadline = time.monotonic() + args.timeout
     client = registry.Registry.from_config(values)
-    result = {**wait_result(args, values), "registry": client.host}
+    result = wait_result(args, values)
     while True:
         try:
             return {**result, "ok": True, "host": client.reachable()}
@@ -63,8 +72,7 @@ def parser() -> argparse.ArgumentParser:
     env.add_parser("validate").add_argument("role")
     env.choices["validate"].set_defaults(run=lambda args: config.validate(args.role, config.load()))
     reg = groups.add_parser("registry").add_subparsers(dest="verb", required=True)
-    check_blank = lambda _args, values: registry.check_result(urllib.parse.urlsplit(values.get("ARENA_REGISTRY_URL", "")).netloc or None, values.get("ARENA_REGISTRY_USER"))
-    reg.add_parser("check").set_defaults(run=configured(registry_check, check_blank))
+    reg.add_parser("check").set_defaults(run=configured(registry_check, check_result))
     wait = reg.add_parser("wait")
     wait.add_argument("--timeout", type=float, default=30.0)
     wait.set_defaults(run=configured(registry_wait, wait_result))
