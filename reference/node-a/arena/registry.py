@@ -4,7 +4,6 @@ No Docker daemon on node A, so images are pushed as what they are on the wire: b
 TLS is verified against the registry's own CA certificate (ARENA_REGISTRY_CA), never switched off.
 """
 import base64
-import json
 import ssl
 import urllib.error
 import urllib.parse
