@@ -19,9 +19,11 @@ export abstract class ReferenceBuilder {
   }
 }
 
-/** The mutant's name when it is one of reference/mutants.ts, undefined for none; an unknown one is an error. */
-export function knownMutant(name: string | undefined): string | undefined {
+/** The mutant's name when it is one of reference/mutants.ts, undefined for none; an unknown one (or one for another role than `role`) is an error. */
+export function knownMutant(name: string | undefined, role?: string): string | undefined {
   if (!name) return undefined;
-  if (!findMutant(name)) throw new Error(`unknown mutant "${name}" (known: ${MUTANTS.map((m) => m.name).join(', ')})`);
+  const mutant = findMutant(name);
+  if (!mutant) throw new Error(`unknown mutant "${name}" (known: ${MUTANTS.map((m) => m.name).join(', ')})`);
+  if (role && mutant.role !== role) throw new Error(`mutant "${name}" breaks a ${mutant.role} node; this reference node is ${role}`);
   return name;
 }

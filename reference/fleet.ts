@@ -1,5 +1,5 @@
 // The embedded default target as a real fleet: reference node B and two more nodes of the same role
-// (as in seed 001, where one gate runs on every host), each a container without Node.js. The gate runs
+// (as in seed 001, where one gate runs on every host), and node A, each a container without Node.js. The gate runs
 // ON each: two are reached with docker, one over ssh (sshd in the image, a key pair made for the run,
 // a loopback port). Builder → StartedArenaFleet, which writes the inventory and profiles for the run.
 // What differs between kinds of node (image, secrets, profile) is in node-kinds.ts.
@@ -13,8 +13,8 @@ import { stringify } from 'yaml';
 import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
-import { CONTROL_PLANE, VPN, type NodeKind } from './node-kinds.ts';
-import { findMutant, mutatedNode } from './mutants.ts';
+import { findMutant } from './mutants.ts';
+import { CONTROL_PLANE, REGISTRY, VPN, type NodeKind } from './node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -45,26 +45,28 @@ export class ArenaFleet extends ReferenceBuilder {
   #mutant: { name: string; node: string } | undefined;
   #cpus: number | undefined;
   readonly #nodes: FleetNodePlan[] = [
+    { name: 'arena-a', via: 'docker', kind: REGISTRY },
     { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b2', via: 'docker', kind: CONTROL_PLANE },
     { name: 'arena-b3', via: 'ssh', kind: CONTROL_PLANE },
     { name: 'arena-c', via: 'docker', kind: VPN },
   ];
 
-  /** One fault switch, on one node (default the reference node of the mutant's role): the other nodes must stay green. */
-  withMutant(name: string | undefined, target?: string): this {
+  /** One fault switch, on one node (default the first of the mutant's role): the other nodes must stay green. */
+  withMutant(name: string | undefined, node?: string): this {
     const known = knownMutant(name);
     if (!known) return this;
-    const node = target ?? mutatedNode(findMutant(known)!);
-    if (!this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
+    const role = findMutant(known)!.role;
+    node ??= this.#nodes.find((n) => n.kind.role === role)?.name;
+    if (!node || !this.#nodes.some((n) => n.name === node)) throw new Error(`ARENA_MUTANT_NODE: no reference node "${node ?? `of role ${role}`}" (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
     this.#mutant = { name: known, node };
     return this;
   }
 
   /** Only the nodes of one role (the same-role fleet of seed 001): the fleet's own tests and benchmark need no more. */
   withRole(role: string): this {
-    const kept = this.#nodes.filter((n) => n.kind.profile(n.name).role === role);
-    if (!kept.length) throw new Error(`no reference node has role "${role}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.profile(n.name).role))].join(', ')})`);
+    const kept = this.#nodes.filter((n) => n.kind.role === role);
+    if (!kept.length) throw new Error(`no reference node has role "${role}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.role))].join(', ')})`);
     this.#nodes.splice(0, this.#nodes.length, ...kept);
     return this;
   }
@@ -73,6 +75,11 @@ export class ArenaFleet extends ReferenceBuilder {
   withNodeCpus(cpus: number): this {
     this.#cpus = cpus;
     return this;
+  }
+
+  /** The fault switch and the node it is on, once withMutant named one. */
+  get mutant(): { readonly name: string; readonly node: string } | undefined {
+    return this.#mutant;
   }
 
   async start(): Promise<StartedArenaFleet> {

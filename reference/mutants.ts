@@ -2,24 +2,17 @@
 // and names the criteria that must catch it; `npm run mutants` proves they do.
 export interface Mutant {
   name: string;
+  /** The role of the node kind it breaks (node-kinds.ts): the reference fleet switches it on in a node of that role. */
+  role: string;
   defect: string;
   /** Substrings of criterion ids; each must be reported not-pass while this mutant is on. */
   mustKill: string[];
-  /** The role of the node it breaks (default control-plane): it is switched on in that role's reference node. */
-  role?: string;
 }
 
-/** The reference fleet node each role's mutants are switched on in (the other nodes must stay green). */
-const MUTATED_NODE_BY_ROLE: Readonly<Record<string, string>> = { 'control-plane': 'arena-b1', vpn: 'arena-c' };
+/** A node kind's fault switches, each named with that kind's role. */
+const ofRole = (role: string, mutants: readonly Omit<Mutant, 'role'>[]): Mutant[] => mutants.map((m) => ({ ...m, role }));
 
-export function mutatedNode(mutant: Mutant): string {
-  const role = mutant.role ?? 'control-plane';
-  const node = MUTATED_NODE_BY_ROLE[role];
-  if (!node) throw new Error(`mutant ${mutant.name}: no reference node of role ${role}`);
-  return node;
-}
-
-export const MUTANTS: readonly Mutant[] = [
+const CONTROL_PLANE_MUTANTS = [
   { name: 'env-missing-var', defect: 'the env file lacks ARENA_SESSION_SECRET', mustKill: ['configuration.spec.ts::the node configuration validates'] },
   { name: 'db-down', defect: 'PostgreSQL never starts', mustKill: ['postgres arena-db answers', 'api /readyz reports ready', 'database arena-db has every expected table'] },
   {
@@ -39,21 +32,40 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'disk-full', defect: '/var/lib/arena is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
   { name: 'memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },
-  // Node C (vpn).
+];
+
+const VPN_MUTANTS = [
   {
-    name: 'cross-team-forwarding', role: 'vpn', defect: 'the forwarding rules let every peer reach every team subnet, not only its own',
-    mustKill: ['check vpn-forwarding passes'],
+    name: 'cross-team-forwarding', defect: 'the forwarding rules let every peer reach every team subnet, not only its own',
+    mustKill: ['vpn-forwarding check passes on the node'],
   },
-  { name: 'stale-peer-kept', role: 'vpn', defect: 'reconcile never removes a peer the state no longer has', mustKill: ['check vpn-forwarding passes'] },
-  { name: 'reconcile-no-routes', role: 'vpn', defect: 'reconcile never restores the team subnets\' routes (so none after a restart)', mustKill: ['check vpn-forwarding passes'] },
-  { name: 'vpn-env-missing-state', role: 'vpn', defect: 'the env file lacks ARENA_VPN_STATE', mustKill: ['the node configuration validates for role vpn', 'check vpn-forwarding passes'] },
+  { name: 'stale-peer-kept', defect: 'reconcile never removes a peer the state no longer has', mustKill: ['vpn-forwarding check passes on the node'] },
+  { name: 'reconcile-no-routes', defect: 'reconcile never restores the team subnets\' routes (so none after a restart)', mustKill: ['vpn-forwarding check passes on the node'] },
+  { name: 'vpn-env-missing-state', defect: 'the env file lacks ARENA_VPN_STATE', mustKill: ['the node configuration validates for role vpn', 'vpn-forwarding check passes on the node'] },
   {
-    name: 'vpn-tools-missing', role: 'vpn', defect: 'wg, wireguard-go, nft and ip are gone after boot (the running daemon keeps serving)',
+    name: 'vpn-tools-missing', defect: 'wg, wireguard-go, nft and ip are gone after boot (the running daemon keeps serving)',
     mustKill: ['wg >= 1.0 is installed', 'wireguard-go is installed', 'nft >= 1.0 is installed', 'ip is installed'],
   },
-  { name: 'vpn-disk-full', role: 'vpn', defect: '/var/lib/arena on node C is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
-  { name: 'vpn-memory-hog', role: 'vpn', defect: 'a process on node C holds 800 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
+  { name: 'vpn-disk-full', defect: '/var/lib/arena on node C is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
+  { name: 'vpn-memory-hog', defect: 'a process on node C holds 800 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
 ];
+
+const REGISTRY_CHECK = 'registry check passes on the node';
+const REGISTRY_MUTANTS = [
+  { name: 'registry-auth-broken', defect: 'the registry password was rotated, the deployment still has the old one', mustKill: ['registry /v2/ reports healthy', REGISTRY_CHECK] },
+  {
+    name: 'registry-down', defect: 'the registry process stopped after seeding its images',
+    mustKill: ['registry /v2/ reports healthy', 'registry answers HTTP within', 'registry certificate stays valid', REGISTRY_CHECK],
+  },
+  { name: 'challenge-missing', defect: 'the challenge image pwn-echo was never pushed', mustKill: [REGISTRY_CHECK] },
+  { name: 'registry-cert-expiring', defect: 'the registry\'s TLS certificate expires in 3 days', mustKill: ['registry certificate stays valid'] },
+  { name: 'registry-env-missing-var', defect: 'the env file lacks ARENA_REGISTRY_CA', mustKill: ['configuration.spec.ts::the node configuration validates', REGISTRY_CHECK] },
+  { name: 'registry-binary-missing', defect: 'docker-registry and openssl are not installed (the running registry stays up)', mustKill: ['docker-registry >= 2.8 is installed', 'openssl >= 3 is installed'] },
+  { name: 'registry-disk-full', defect: 'the registry storage is filled up', mustKill: ['/var/lib/docker-registry keeps at least'] },
+  { name: 'registry-memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
+];
+
+export const MUTANTS: readonly Mutant[] = [...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', CONTROL_PLANE_MUTANTS), ...ofRole('vpn', VPN_MUTANTS)];
 
 export function findMutant(name: string): Mutant | undefined {
   return MUTANTS.find((m) => m.name === name);

@@ -4,10 +4,13 @@
 import { GenericContainer } from 'testcontainers';
 import type { ProfileInput } from '../helpers/profile/schema.ts';
 import type { ReferenceImages } from './images/build.ts';
-import { nodeBProfile, NODE_B_PORTS } from './profiles/node-b.ts';
-import { nodeCProfile } from './profiles/node-c.ts';
+import { nodeAProfile, NODE_A_PORTS, NODE_A_ROLE } from './profiles/node-a.ts';
+import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE } from './profiles/node-b.ts';
+import { nodeCProfile, NODE_C_ROLE } from './profiles/node-c.ts';
 
 export interface NodeKind {
+  /** What the node does; a mutant of this role is switched on in a node of this kind. */
+  readonly role: string;
   readonly image: keyof ReferenceImages;
   /** The line the node's entrypoint logs once it serves. */
   readonly readyLog: string;
@@ -22,12 +25,23 @@ export interface NodeKind {
 }
 
 export const CONTROL_PLANE: NodeKind = {
+  role: NODE_B_ROLE,
   image: 'nodeB',
   readyLog: '[node-b] ready',
   secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
   nodeSecrets: ['ARENA_SESSION_SECRET'],
   configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' }),
   profile: (node) => nodeBProfile({ node, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: node } }),
+};
+
+export const REGISTRY: NodeKind = {
+  role: NODE_A_ROLE,
+  image: 'nodeA',
+  readyLog: '[node-a] ready',
+  secrets: ['ARENA_REGISTRY_PASSWORD'],
+  // The registry's storage: a size of its own, so disk headroom is the registry's, not the host's.
+  configure: (container) => container.withTmpFs({ '/var/lib/docker-registry': 'rw,size=64m' }),
+  profile: (node) => nodeAProfile({ node, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_A_PORTS }, match: { hostname: node } }),
 };
 
 /** Host settings testcontainers has no builder method for; its own subclasses set them the same way. */
@@ -41,6 +55,7 @@ class HostSettings extends GenericContainer {
 }
 
 export const VPN: NodeKind = {
+  role: NODE_C_ROLE,
   image: 'nodeC',
   readyLog: '[node-c] ready',
   secrets: [],
@@ -52,3 +67,6 @@ export const VPN: NodeKind = {
   ),
   profile: (node) => nodeCProfile({ node, match: { hostname: node } }),
 };
+
+/** The roles of the reference stack's nodes: what `--role` picks among when no profile is given. */
+export const REFERENCE_ROLES: readonly string[] = [REGISTRY, CONTROL_PLANE, VPN].map((kind) => kind.role);

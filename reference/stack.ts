@@ -8,7 +8,7 @@ import { registerSecret } from '../helpers/redact.ts';
 import { writeTempProfile, type TempProfile } from '../helpers/profile/temp-file.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
-import { nodeBProfile } from './profiles/node-b.ts';
+import { nodeBProfile, NODE_B_ROLE } from './profiles/node-b.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun, removeRunNow } from './run-containers.ts';
 
 // Ryuk's image cannot be pulled here; every container carries our labels and is removed by us.
@@ -23,7 +23,7 @@ export class ArenaStack extends ReferenceBuilder {
 
   /** Start with one fault switch on (see reference/mutants.ts). */
   withMutant(name: string | undefined): this {
-    this.#mutant = knownMutant(name);
+    this.#mutant = knownMutant(name, NODE_B_ROLE);
     return this;
   }
 

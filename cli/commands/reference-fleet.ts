@@ -1,18 +1,19 @@
-// `./gate.sh` with no --profile: the embedded reference fleet — node B and two more control-plane
-// nodes, containers without Node.js — started for the run; the bundle is shipped into each (docker and
+// `./gate.sh` with no --profile: the embedded reference fleet — node A (registry), node B and two more
+// control-plane nodes, node C (vpn), containers without Node.js — started for the run; the bundle is shipped into each (docker and
 // ssh) and the gate runs ON them; the reports merge; every container goes, whatever happens.
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { GateOptions } from '../options.ts';
 import { redact } from '../../helpers/redact.ts';
 import { removeRunNow } from '../../reference/run-containers.ts';
+import { REFERENCE_ROLES } from '../../reference/node-kinds.ts';
 import { NODE_B_ROLE } from '../../reference/profiles/node-b.ts';
 import { runFleet, type FleetIO } from './fleet.ts';
 import { placeholderReferenceTarget } from '../gate/target.ts';
 import { requireCriteria } from '../gate/selected.ts';
 
 export async function runReferenceFleet(options: GateOptions, id: string, io: FleetIO): Promise<number> {
-  if (options.role && options.role !== NODE_B_ROLE) {
-    throw new UsageError(`--role ${options.role}: the embedded reference fleet has only ${NODE_B_ROLE} nodes so far; give --profile for a ${options.role} node`);
+  if (options.role && !REFERENCE_ROLES.includes(options.role)) {
+    throw new UsageError(`--role ${options.role}: the embedded reference fleet has no ${options.role} node (its roles: ${REFERENCE_ROLES.join(', ')}); give --profile for a ${options.role} node`);
   }
   if (options.suitesDirs.some((s) => s.label !== 'suites')) {
     throw new UsageError('--suites runs an operator\'s specs against the operator\'s node: give --profile (or ./gate.sh fleet --inventory) with it');
@@ -45,7 +46,7 @@ export async function runReferenceFleet(options: GateOptions, id: string, io: Fl
   try {
     fleet.exportSecrets();
     return await runFleet({
-      id, inventory: fleet.inventoryFile, iterations: options.iterations, suites: options.suites,
+      id, inventory: fleet.inventoryFile, iterations: options.iterations, suites: options.suites, roles: options.role ? [options.role] : [],
       ...(options.grep ? { grep: options.grep } : {}), allowDestructive: options.allowDestructive, out: options.out,
       onExitNow: () => removeRunNow(id),
     }, io);

@@ -26,6 +26,8 @@ const httpEndpoint = z.strictObject({
   certMinDaysLeft: z.number().int().nonnegative().default(14),
   /** https only: accept a certificate no trusted CA signed (self-signed reference stack). */
   insecure: z.boolean().default(false),
+  /** HTTP Basic credentials every request to this endpoint carries (a registry, a stats page behind a login). */
+  auth: z.strictObject({ user: z.string().min(1), password: secretRef }).optional(),
 });
 
 const postgres = z.strictObject({
@@ -72,7 +74,7 @@ export const profileSchema = z.strictObject({
   transport: transport.default({ kind: 'local' }),
   /** The platform's own config check, run on the node; must exit 0 (and print ok:true with --json). */
   config: z.strictObject({ validate: z.array(z.string()).min(1) }).optional(),
-  /** The platform's own named checks, run on the node (a self-test, a drift check): each must exit 0 (and print ok:true with --json). */
+  /** The platform's own named checks (a `doctor`, a `registry check`, a drift check), run on the node: each must exit 0 (and print ok:true with --json). */
   checks: z.array(z.strictObject({ name, run: z.array(z.string().min(1)).min(1) })).default([]),
   http: z.array(httpEndpoint).default([]),
   postgres: z.array(postgres).default([]),

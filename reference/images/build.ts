@@ -10,7 +10,7 @@ import { pruneStaleTags } from './prune.ts';
 import { baseImage, currentBaseRecipe, dockerfileImage } from './recipe.ts';
 
 /** Each node image: its key in ReferenceImages and its folder under reference/ (kind = folder name). */
-const NODE_FOLDERS = { nodeB: 'node-b', nodeC: 'node-c' } as const;
+const NODE_FOLDERS = { nodeA: 'node-a', nodeB: 'node-b', nodeC: 'node-c' } as const;
 
 async function imageExists(tag: string): Promise<boolean> {
   const { exitCode } = await execa('docker', ['image', 'inspect', tag], { reject: false });

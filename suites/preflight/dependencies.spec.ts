@@ -18,7 +18,7 @@ test.for(redis)('redis $name answers PING within $maxLatencyMs ms', async (targe
 
 test.for(http)('$name answers HTTP within $maxLatencyMs ms', async (endpoint, { evidence }) => {
   const url = new URL(endpoint.health ?? '/', endpoint.url).href;
-  const result = await probe.sampleMedian(SAMPLES, () => probe.probeHttp(url, { insecure: endpoint.insecure }));
+  const result = await probe.sampleMedian(SAMPLES, () => probe.probeHttp(url, { insecure: endpoint.insecure, auth: endpoint.auth }));
   await evidence('latency samples ms', result.samplesMs);
   expect(result).toAnswerWithin(endpoint.maxLatencyMs);
 });

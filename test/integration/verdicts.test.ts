@@ -171,7 +171,7 @@ describe('bad input exits 2 with one clear line', () => {
 test('a role the reference stack does not have is refused before anything starts', async () => {
   const run = await gate(['--role', 'vpn', '--iterations', '1']);
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toMatch(/--role vpn: the embedded reference fleet has only control-plane nodes so far/);
+  expect(run.stderr).toMatch(/--role vpn: the embedded reference fleet has no vpn node \(its roles: control-plane, registry\)/);
   expect(run.stdout).not.toMatch(/starting the reference/);
 });
 

@@ -98,6 +98,40 @@ test('the documented example profile is valid', () => {
   expect(profile).toMatchObject({ node: 'arena-b', role: 'control-plane', http: [{ name: 'api' }, { name: 'api-tls', insecure: true }] });
 });
 
+describe('http Basic auth and the platform\'s own checks', () => {
+  const REGISTRY = `node: a1
+role: registry
+checks:
+  - { name: registry, run: [arena, registry, check, --json] }
+http:
+  - name: registry
+    url: https://127.0.0.1:5000
+    health: /v2/
+    auth: { user: ctf, password: "\${env:FG_TEST_REGISTRY_PASSWORD}" }
+`;
+  afterEach(() => {
+    delete process.env.FG_TEST_REGISTRY_PASSWORD;
+  });
+
+  test('an endpoint\'s password is a secret reference, resolved and then redacted; checks keep their command', () => {
+    process.env.FG_TEST_REGISTRY_PASSWORD = 'registry-secret-value';
+    const profile = loadProfile(profileFile('registry.yaml', REGISTRY));
+    expect(profile.http[0]!.auth).toEqual({ user: 'ctf', password: 'registry-secret-value' });
+    expect(profile.checks).toEqual([{ name: 'registry', run: ['arena', 'registry', 'check', '--json'] }]);
+    expect(redact('registry password registry-secret-value')).toBe('registry password [redacted]');
+  });
+
+  test.for([
+    ['inline auth password', REGISTRY.replace('${env:FG_TEST_REGISTRY_PASSWORD}', 'hunter22'), /http\[0\]\.auth\.password: a secret reference like \$\{env:NAME\}/],
+    ['auth without user', REGISTRY.replace('user: ctf, ', ''), /http\[0\]\.auth\.user: .*/],
+    ['empty check command', REGISTRY.replace('run: [arena, registry, check, --json]', 'run: []'), /checks\[0\]\.run: .*/],
+    ['duplicate check name', REGISTRY.replace('http:', '  - { name: registry, run: ["true"] }\nhttp:'), /checks\[1\]\.name: duplicate name "registry" \(also checks\[0\]\)/],
+  ])('%s is refused with the field named', ([name, text, message]) => {
+    process.env.FG_TEST_REGISTRY_PASSWORD = 'registry-secret-value';
+    expect(loadError(profileFile(`${(name as string).replace(/ /g, '-')}.yaml`, text as string)).message).toMatch(message as RegExp);
+  });
+});
+
 describe('the operator\'s own roles and vars', () => {
   const LB = `node: lb1
 role: lb

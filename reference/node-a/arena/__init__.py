@@ -1,0 +1,1 @@
+"""arena on node A (registry): the runbook's registry and challenge verbs."""
