@@ -29,10 +29,11 @@ interface MutantRun {
 /** The node of the reference fleet a mutant is switched on in: the first of its role. */
 const mutatedNode = (mutant: string): string => new ArenaFleet().withMutant(mutant).mutant!.node;
 
-async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string): Promise<MutantRun> {
+/** One gate run over the reference fleet; a mutant's run starts only the nodes of its role (`--role`), side by side with others. */
+async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string, role?: string): Promise<MutantRun> {
   const out = mkdtempSync(join(tmpdir(), `fleetgate-mutant-${mutant}-`));
   try {
-    const child = await execa(process.execPath, ['cli/main.ts', '--iterations', String(iterations), '--out', out], {
+    const child = await execa(process.execPath, ['cli/main.ts', '--iterations', String(iterations), '--out', out, ...(role ? ['--role', role] : [])], {
       cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: node ? mutant : '', ARENA_MUTANT_NODE: node ?? '', FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
     });
     let doc: FleetResults | undefined;
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
     const criteria: Row[] = mutated.flatMap((node) => [...(healthy.verdicts.get(node)?.keys() ?? [])].sort().map((id) => ({ node, id })));
 
     const runs: MutantRun[] = await inTurns(mutants, SIDE_BY_SIDE, async (mutant) => {
-      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file);
+      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, mutant.role);
       const kills = criteria.filter((row) => killedBy(run, row));
       log(`  ${mutant.name.padEnd(24)} exit ${run.exitCode}, killed by ${kills.length} criterion(s) on ${run.node}${run.error ? ` — ${run.error}` : ''}`);
       return run;

@@ -37,7 +37,10 @@ export async function runReferenceFleet(options: GateOptions, id: string, io: Fl
   process.once('SIGTERM', early);
   let fleet;
   try {
-    fleet = await new ArenaFleet().withRunId(id).withMutant(process.env.ARENA_MUTANT, process.env.ARENA_MUTANT_NODE || undefined).withLog(log).start();
+    // --role starts only that role's nodes: a registry check needs no control-plane nodes.
+    const builder = new ArenaFleet().withRunId(id);
+    if (options.role) builder.withRole(options.role);
+    fleet = await builder.withMutant(process.env.ARENA_MUTANT, process.env.ARENA_MUTANT_NODE || undefined).withLog(log).start();
   } finally {
     process.off('SIGINT', early);
     process.off('SIGTERM', early);

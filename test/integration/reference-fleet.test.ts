@@ -20,28 +20,31 @@ describe('the default target, from the README: ./gate.sh --iterations 2', () => 
     doc = fleetResults(out);
   }, 300_000);
 
-  test('runs on four nodes and exits 0, each node green 2/2', () => {
+  test('runs on five nodes (A, three B, C) and exits 0, each node green 2/2', () => {
     expect(run.exitCode, run.all).toBe(0);
     expect(doc.nodes.map((n) => [n.name, n.role, n.status, n.suites.preflight])).toEqual([
       ['arena-a', 'registry', 'pass', 'pass'],
       ['arena-b1', 'control-plane', 'pass', 'pass'], ['arena-b2', 'control-plane', 'pass', 'pass'], ['arena-b3', 'control-plane', 'pass', 'pass'],
+      ['arena-c', 'vpn', 'pass', 'pass'],
     ]);
     // Node A's own criteria ran there: its registry check among them.
     expect(doc.criteria.filter((c) => c.node === 'arena-a' && c.id.endsWith('::registry check passes on the node')).map((c) => c.passed)).toEqual([2]);
+    expect(doc.criteria.filter((c) => c.node === 'arena-c' && c.id.endsWith('::vpn-forwarding check passes on the node')).map((c) => c.passed)).toEqual([2]);
     expect(doc.criteria.filter((c) => c.node === 'arena-b3').every((c) => c.passed === 2)).toBe(true);
     // The ssh node too: the gate's progress came back from it over ssh.
     expect(run.stdout).toMatch(/^\[arena-b3\] iteration 2\/2: \d+ passed, 0 failed/m);
   });
 
-  test('one merged JUnit, valid against the XSD, naming the four nodes; each node\'s own report beside it', async () => {
+  test('one merged JUnit, valid against the XSD, naming the five nodes; each node\'s own report beside it', async () => {
     const junit = join(out, 'junit.xml');
     expect((await xmllint(junit)).exitCode).toBe(0);
     expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b1"])')).toBe('1');
     expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b2"])')).toBe('1');
     expect(await xpath(junit, 'count(//testsuite[@hostname="arena-b3"])')).toBe('1');
     expect(await xpath(junit, 'count(//testsuite[@hostname="arena-a"])')).toBe('1');
-    for (const node of ['arena-a', 'arena-b1', 'arena-b2', 'arena-b3']) expect((await xmllint(join(out, 'nodes', node, 'junit.xml'))).exitCode).toBe(0);
-    expect(readFileSync(join(out, 'fleet.md'), 'utf8')).toMatch(/^# fleetgate fleet PASS: 4\/4 nodes passed/);
+    expect(await xpath(junit, 'count(//testsuite[@hostname="arena-c"])')).toBe('1');
+    for (const node of ['arena-a', 'arena-b1', 'arena-b2', 'arena-b3', 'arena-c']) expect((await xmllint(join(out, 'nodes', node, 'junit.xml'))).exitCode).toBe(0);
+    expect(readFileSync(join(out, 'fleet.md'), 'utf8')).toMatch(/^# fleetgate fleet PASS: 5\/5 nodes passed/);
   });
 
   test('no container of the run is left', async () => {
