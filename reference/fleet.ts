@@ -44,6 +44,7 @@ export interface FleetNodePlan {
 export class ArenaFleet extends ReferenceBuilder {
   #mutant: { name: string; node: string } | undefined;
   #cpus: number | undefined;
+  #outlive = false;
   readonly #nodes: FleetNodePlan[] = [
     { name: 'arena-a', via: 'docker', kind: REGISTRY },
     { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
@@ -77,6 +78,15 @@ export class ArenaFleet extends ReferenceBuilder {
     return this;
   }
 
+  /**
+   * The nodes stay after this process exits (`npm run stack:up`): no owner pid on them, so a later run's
+   * reaper leaves them alone, and `npm run stack:down` removes them by run id.
+   */
+  outlivingThisProcess(): this {
+    this.#outlive = true;
+    return this;
+  }
+
   /** The fault switch and the node it is on, once withMutant named one. */
   get mutant(): { readonly name: string; readonly node: string } | undefined {
     return this.#mutant;
@@ -99,7 +109,7 @@ export class ArenaFleet extends ReferenceBuilder {
         const base = new GenericContainer(images[kind.image])
           .withName(`fleetgate-${plan.name}-${this.runId}`)
           .withHostname(plan.name)
-          .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
+          .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: this.#outlive ? `${hostname()}:stack` : `${hostname()}:${process.pid}` })
           .withEnvironment({
             ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
             ...(plan.via === 'ssh' ? { FLEETGATE_SSH_AUTHORIZED_KEY: client.publicKey, FLEETGATE_SSH_HOST_KEY: host.privateKey } : {}),
@@ -150,6 +160,13 @@ export class StartedArenaFleet implements AsyncDisposable {
   /** Put the secrets the profiles name where the fleet controller resolves them. */
   exportSecrets(): void {
     Object.assign(process.env, this.#secrets);
+  }
+
+  /** The same secrets as a file (mode 600) a shell sources, for a stack kept after this process (`set -a; . FILE`). */
+  writeSecretsFile(): string {
+    const file = join(this.dir, 'secrets.env');
+    writeFileSync(file, Object.entries(this.#secrets).map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
+    return file;
   }
 
   async stop(): Promise<void> {

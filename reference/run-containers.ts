@@ -10,7 +10,7 @@ import { isAlive } from './pids.ts';
 export const LABEL_RUN = 'org.fleetgate.run';
 /** Which reference node a container is. */
 export const LABEL_NODE = 'org.fleetgate.node';
-/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. */
+/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. `<host>:stack` outlives its process (`npm run stack:up`). */
 export const LABEL_OWNER = 'org.fleetgate.owner';
 
 const docker = async (args: string[]): Promise<string> => (await promisify(execFile)('docker', args)).stdout;
@@ -42,7 +42,7 @@ export async function reapOrphans(log: (line: string) => void = () => undefined)
   const orphans = lines(listed).flatMap((line) => {
     const [name, owner = ''] = line.split(' ');
     const [host, pid] = owner.split(':');
-    return host === hostname() && pid && !isAlive(Number(pid)) ? [name!] : [];
+    return host === hostname() && /^\d+$/.test(pid ?? '') && !isAlive(Number(pid)) ? [name!] : [];
   });
   if (orphans.length) {
     await docker(removal(orphans));
