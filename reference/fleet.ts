@@ -26,7 +26,7 @@ const secret = (): string => randomBytes(18).toString('base64url');
 const own = (names: readonly string[] | undefined, values: Record<string, string>): Record<string, string> => Object.fromEntries((names ?? []).map((n) => [n, values[n]!]));
 
 /** A port nothing on the host's loopback listens on now (the kernel's pick), for a node published at a known address. */
-const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
     const { port } = server.address() as { port: number };
     server.close(() => resolve(port));

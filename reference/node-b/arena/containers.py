@@ -97,7 +97,7 @@ class Containers:
 
     def owned(self) -> list:
         """Every container this deployment started, whatever its state (`docker ps -a -f label=...`)."""
-        return self.client.containers.list(all=True, filters={"label": f"{LABEL_CONTROLLER}={self.controller}"})
+        return self.client.containers.list(all=True, filters={"label": f"{LABEL_CONTROLLER}={self.controller}"}, ignore_removed=True)
 
 
 def describe(container) -> dict:

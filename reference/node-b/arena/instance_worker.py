@@ -12,10 +12,11 @@ def loop(name: str, interval: float, step, first_step=None) -> None:
     while True:
         try:
             ctx = ctx or instances.Context()
-            result = (first_step if first and first_step else step)(ctx)
+            at_start = first and first_step is not None
+            result = (first_step if at_start else step)(ctx)
             first, last_error = False, None
             if result:
-                print(f"[instances] {name}: {result}", flush=True)
+                print(f"[instances] {name}{' at start' if at_start else ''}: {result}", flush=True)
         except Exception as exc:  # the next pass retries; say so once, not every pass
             message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
             if message != last_error:
