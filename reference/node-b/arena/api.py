@@ -44,7 +44,6 @@ class Handler(BaseHTTPRequestHandler):
             return instance_http.dispatch(self, "GET")
         return self.reply(404, {"error": "not found", "path": self.path})
 
-
     def do_POST(self):
         if instance_http.handles(self.path):
             return instance_http.dispatch(self, "POST")
