@@ -47,6 +47,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         if instance_http.handles(self.path):
             return instance_http.dispatch(self, "POST")
+        self.close_connection = True  # its body is not read: it must not be taken for the next request
         return self.reply(404, {"error": "not found", "path": self.path})
 
     def reply_text(self, status: int, text: str) -> None:

@@ -29,6 +29,8 @@ def handles(path: str) -> bool:
 def dispatch(handler, method: str) -> None:
     url = urlsplit(handler.path)
     route = ROUTE.match(url.path)
+    # Read the whole body first, whatever the answer: on a kept-alive connection it would become the next request.
+    raw = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
     if not any(allowed(handler) for allowed in AUTHORIZERS):
         return handler.reply(401, {"ok": False, "error": "not authorised"})
     if method == "GET" and not route["verb"]:
@@ -41,7 +43,7 @@ def dispatch(handler, method: str) -> None:
     if method != "POST" or not route["verb"]:
         return handler.reply(405, {"ok": False, "error": f"{method} not allowed on {url.path}"})
     try:
-        body = json.loads(handler.rfile.read(int(handler.headers.get("Content-Length") or 0)) or b"{}")
+        body = json.loads(raw or b"{}")
         principal_id, ttl = int(body["principalId"]), body.get("ttlSeconds")
     except (ValueError, KeyError, TypeError):
         return handler.reply(400, {"ok": False, "error": 'body must be JSON {"principalId": <id>}'})
