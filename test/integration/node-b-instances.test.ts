@@ -187,13 +187,28 @@ describe('healthy node B', () => {
     const { exitCode, json, stderr } = await spawn('healthy', 'crypto-intro', p);
     expect(exitCode).toBe(1);
     expect(json).toMatchObject({ ok: false, instance: null });
-    expect(json.error).toMatch(new RegExp(`^registry ${registry.replace(/\./g, '\\.')}: pull of challenges/crypto-intro:latest failed: `));
+    expect(json.error).toBe(`registry ${registry} lacks challenge image ${registry}/challenges/crypto-intro:latest`);
     expect(stderr.trim()).toBe(`arena instance spawn: ${json.error}`);
     expect(await containers('healthy', p, 'crypto-intro')).toEqual([]);
     expect(await listed('healthy', p)).toEqual([]);
     const unknown = await spawn('healthy', 'no-such', p);
     expect(unknown.json.error).toBe("unknown challenge 'no-such' (catalogue: web-warmup, pwn-echo, crypto-intro)");
     expect((await spawn('healthy', 'pwn-echo', 999_999)).json.error).toBe('principal 999999 does not exist');
+  });
+
+  test('a spawn with credentials the registry refuses fails saying so', async () => {
+    const p = await principal('healthy');
+    const env = '/etc/arena/instances.env';
+    const node = nodes.get('healthy')!;
+    await node.exec(['sh', '-c', `cp ${env} ${env}.good && sed -i 's/^ARENA_REGISTRY_PASSWORD=.*/ARENA_REGISTRY_PASSWORD=not-the-password/' ${env}`]);
+    try {
+      const { exitCode, json } = await spawn('healthy', 'pwn-echo', p);
+      expect(exitCode).toBe(1);
+      expect(json.error).toBe(`registry ${registry} refused credentials for user ctf`);
+      expect(await containers('healthy', p)).toEqual([]);
+    } finally {
+      await node.exec(['mv', `${env}.good`, env]);
+    }
   });
 
   test('the reconciler removes a labelled container with no row, and marks an instance whose container vanished', async () => {

@@ -1,4 +1,5 @@
 """Instance containers on the host's Docker daemon (through its socket): pull, run, find by label, remove."""
+import re
 import secrets
 
 import docker
@@ -50,7 +51,16 @@ class Containers:
         try:
             return self.client.images.pull(repository, tag=tag, auth_config=auth)
         except (APIError, DockerException) as exc:
-            raise ContainerError(f"registry {self.settings.registry}: pull of {image} failed: {explain(exc)}") from exc
+            raise ContainerError(self.pull_failure(reference, explain(exc))) from exc
+
+    def pull_failure(self, reference: str, detail: str) -> str:
+        """What a failed pull means, in node A's words where the daemon's answer says which it is."""
+        registry = self.settings.registry
+        if re.search(r"unauthorized|authentication required|no basic auth credentials", detail, re.I):
+            return f"registry {registry} refused credentials for user {self.settings.registry_user}"
+        if re.search(r"manifest unknown|not found", detail, re.I):
+            return f"registry {registry} lacks challenge image {reference}"
+        return f"registry {registry}: pull of {reference} failed: {detail}"
 
     def run(self, pulled, instance_id: int, principal_id: int, slug: str):
         labels = {
