@@ -42,12 +42,15 @@ async function arena<T = Answer>(variant: Variant, ...args: string[]): Promise<{
 
 const spawn = (variant: Variant, slug: string, principal: number, ...more: string[]) => arena(variant, 'instance', 'spawn', slug, '--principal-id', String(principal), ...more);
 
-/** A fresh solo principal in the node's database (accounts are another part of node B). */
-async function principal(variant: Variant): Promise<number> {
-  const { stdout, exitCode, stderr } = await nodes.get(variant)!.exec(['runuser', '-u', 'postgres', '--', 'psql', '-d', 'arena', '-tAqc', "insert into principals (kind) values ('solo') returning id"]);
+/** One SQL statement in the node's database; its rows, one line each. */
+async function sql(variant: Variant, statement: string): Promise<string[]> {
+  const { stdout, exitCode, stderr } = await nodes.get(variant)!.exec(['runuser', '-u', 'postgres', '--', 'psql', '-d', 'arena', '-tAqc', statement]);
   expect(exitCode, stderr).toBe(0);
-  return Number(stdout.trim());
+  return stdout.split('\n').filter(Boolean);
 }
+
+/** A fresh solo principal in the node's database (accounts are another part of node B). */
+const principal = async (variant: Variant): Promise<number> => Number((await sql(variant, "insert into principals (kind) values ('solo') returning id"))[0]);
 
 const controllers = new Map<Variant, string>();
 async function controller(variant: Variant): Promise<string> {
@@ -165,6 +168,7 @@ describe('healthy node B', () => {
     expect(await containers('healthy', p)).toEqual([]);
     expect(await listed('healthy', p)).toEqual([]);
     expect((await arena('healthy', 'instance', 'destroy', 'pwn-echo', '--principal-id', String(p))).json).toMatchObject({ ok: true, destroyed: false });
+    expect(await sql('healthy', `select action from audit_log where detail->>'instance' = '${first.id}' order by id`)).toEqual(['instance.spawn', 'instance.reset', 'instance.destroy']);
     const none = await arena('healthy', 'instance', 'reset', 'pwn-echo', '--principal-id', String(p));
     expect(none.exitCode).toBe(1);
     expect(none.json.error).toBe(`principal ${p} has no instance of pwn-echo`);
@@ -180,6 +184,7 @@ describe('healthy node B', () => {
     expect(gone).toBeGreaterThan(expires - 500);
     expect(gone).toBeLessThan(expires + 2_000);
     expect(await listed('healthy', p)).toEqual([]);
+    expect(await sql('healthy', `select action from audit_log where detail->>'instance' = '${json.instance!.id}' order by id`)).toEqual(['instance.spawn', 'instance.expire']);
   });
 
   test('a spawn the registry cannot serve fails with the reason and leaves no instance', async () => {
@@ -242,13 +247,14 @@ describe('healthy node B', () => {
       method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ principalId: p, ttlSeconds: 30 }),
     });
     expect((await post('spawn', 'wrong')).status).toBe(401);
-    const created = await post('spawn');
-    expect(created.status).toBe(201);
-    const instance = ((await created.json()) as Answer).instance!;
+    // Concurrent requests (one thread each in the API) meet on the same instance: one created, the others find it.
+    const answers = await Promise.all([1, 2, 3].map(() => post('spawn')));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+    const bodies = await Promise.all(answers.map(async (a) => (await a.json()) as Answer));
+    const instance = bodies.find((b) => b.created)!.instance!;
     expect(instance.lease.ttlSeconds).toBe(30);
-    const repeat = await post('spawn');
-    expect(repeat.status).toBe(200);
-    expect(((await repeat.json()) as Answer).instance!.container!.id).toBe(instance.container!.id);
+    expect(new Set(bodies.map((b) => b.instance!.container!.id))).toEqual(new Set([instance.container!.id]));
+    expect(await containers('healthy', p, 'web-warmup')).toHaveLength(1);
     const list = await fetch(`${base}/api/instances?principalId=${p}`, { headers: { Authorization: `Bearer ${SECRETS.ARENA_SERVICE_TOKEN}` } });
     expect(((await list.json()) as { instances: Listed[] }).instances.map((i) => i.id)).toEqual([instance.id]);
     const metrics = await (await fetch(`${base}/metrics`)).text();
