@@ -15,7 +15,7 @@ import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
 import { findMutant } from './mutants.ts';
-import { CONTROL_PLANE, REGISTRY, VPN, type NodeKind } from './node-kinds.ts';
+import { CONTROL_PLANE, REGISTRY, VPN, publishOnLoopback, type NodeKind } from './node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeImagesFrom, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -133,7 +133,7 @@ export class ArenaFleet extends ReferenceBuilder {
           .withWaitStrategy(Wait.forLogMessage(kind.readyLog))
           .withStartupTimeout(120_000);
         const configured = kind.configure ? kind.configure(base) : base;
-        const container = publish ? configured.withExposedPorts({ container: publish.port, host: Number(publish.address.split(':')[1]) }) : configured;
+        const container = publish ? publishOnLoopback(configured, publish.port, Number(publish.address.split(':')[1])) : configured;
         return (plan.via === 'ssh' ? container.withExposedPorts(22) : container).start();
       }));
       return new StartedArenaFleet(this.runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey }, registries);

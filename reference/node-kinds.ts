@@ -64,7 +64,17 @@ class HostSettings extends GenericContainer {
     host.Sysctls = { ...host.Sysctls, ...settings.sysctls };
     return container;
   }
+
+  /** testcontainers publishes on every interface; this node's port is for the host itself. */
+  static onLoopback(container: GenericContainer, port: number, hostPort: number): GenericContainer {
+    container.withExposedPorts({ container: port, host: hostPort });
+    (container as HostSettings).hostConfig.PortBindings![`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }];
+    return container;
+  }
 }
+
+/** Publish a node's `port` at `hostPort` on the host's loopback only (what another node `needs` through the host). */
+export const publishOnLoopback = (container: GenericContainer, port: number, hostPort: number): GenericContainer => HostSettings.onLoopback(container, port, hostPort);
 
 export const VPN: NodeKind = {
   role: NODE_C_ROLE,

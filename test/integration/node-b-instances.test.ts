@@ -11,7 +11,7 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import { eventually } from '../../helpers/eventually.ts';
 import { freePort } from '../../reference/fleet.ts';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { CONTROL_PLANE, REGISTRY } from '../../reference/node-kinds.ts';
+import { CONTROL_PLANE, REGISTRY, publishOnLoopback } from '../../reference/node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, leftoverContainers, removeImagesFrom, removeRun } from '../../reference/run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -29,6 +29,7 @@ const MUTANTS = [
 type Variant = 'healthy' | (typeof MUTANTS)[number];
 const nodes = new Map<Variant, StartedTestContainer>();
 let registry = '';
+let nodeA: StartedTestContainer;
 
 interface Lease { ttlSeconds: number; expiresAt: string }
 interface Instance { id: number; challenge: string; principalId: number; state: string; image: string; container: { id: string; name: string; status: string; ports: Record<string, string[]> } | null; lease: Lease }
@@ -92,10 +93,9 @@ beforeAll(async () => {
   registry = `127.0.0.1:${port}`;
   const labels = (node: string): Record<string, string> => ({ [LABEL_RUN]: RUN, [LABEL_NODE]: node, [LABEL_OWNER]: `${hostname()}:${process.pid}` });
   // A (published where the host's daemon pulls from) and every node B start together: B needs only A's address.
-  const a = REGISTRY.configure!(new GenericContainer(images[REGISTRY.image]))
+  const a = publishOnLoopback(REGISTRY.configure!(new GenericContainer(images[REGISTRY.image])), 5000, port)
     .withName(`fleetgate-arena-a-${RUN}`).withHostname('arena-a').withLabels(labels('arena-a'))
     .withEnvironment({ ARENA_REGISTRY_PASSWORD: SECRETS.ARENA_REGISTRY_PASSWORD })
-    .withExposedPorts({ container: 5000, host: port })
     .withWaitStrategy(Wait.forLogMessage(REGISTRY.readyLog)).withStartupTimeout(120_000).start();
   const variants: Variant[] = ['healthy', ...MUTANTS];
   const bs = variants.map((variant) => CONTROL_PLANE.configure!(new GenericContainer(images[CONTROL_PLANE.image]))
@@ -111,6 +111,7 @@ beforeAll(async () => {
     .withExposedPorts(8080)
     .withWaitStrategy(Wait.forLogMessage(CONTROL_PLANE.readyLog)).withStartupTimeout(120_000).start());
   const started = await Promise.all([a, ...bs]);
+  nodeA = started[0]!;
   variants.forEach((variant, i) => nodes.set(variant, started[i + 1]!));
 }, 240_000);
 
@@ -138,6 +139,8 @@ describe('healthy node B', () => {
     expect(published).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(await eventually(() => banner(Number(published.split(':')[1])), { what: 'the challenge banner' })).toBe('arena challenge pwn-echo\n');
     expect(stdout).not.toContain(SECRETS.ARENA_REGISTRY_PASSWORD);
+    // A's registry is published for the host's daemon only: on loopback.
+    expect((await execa('docker', ['port', nodeA.getId(), '5000/tcp'])).stdout.trim()).toBe(registry);
   });
 
   test('a repeat and concurrent spawns return the same instance: one container', async () => {
