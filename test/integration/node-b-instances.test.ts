@@ -2,6 +2,7 @@
 // run labelled sibling containers pulled from A through the host's Docker socket; leases expire at their
 // TTL; the reconciler removes unowned containers and marks vanished ones. Each instance fault switch, on its
 // own node B, changes what is observed as its name says. Containers are watched by label on the host.
+// Last, the reference fleet's wiring: its B reaches its A, and its stop leaves nothing.
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { hostname } from 'node:os';
@@ -9,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { eventually } from '../../helpers/eventually.ts';
-import { freePort } from '../../reference/fleet.ts';
+import { ArenaFleet, freePort } from '../../reference/fleet.ts';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
 import { CONTROL_PLANE, REGISTRY, publishOnLoopback } from '../../reference/node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, leftoverContainers, removeImagesFrom, removeRun } from '../../reference/run-containers.ts';
@@ -331,3 +332,24 @@ test('zero residue: removing the run leaves no container of it and no image pull
   const { stdout } = await execa('docker', ['images', '--format', '{{.Repository}}']);
   expect(stdout.split('\n').filter((repo) => repo.startsWith(`${registry}/`))).toEqual([]);
 });
+
+test('in the reference fleet, node B pulls from node A: a spawn runs with the fleet\'s run label, and the fleet\'s stop leaves neither it nor the image', async () => {
+  const fleet = await new ArenaFleet().withRunId(`${RUN}-fleet`).start();
+  let address = '';
+  try {
+    const b1 = `fleetgate-arena-b1-${fleet.runId}`;
+    const exec = async (...args: string[]): Promise<string> => (await execa('docker', ['exec', b1, ...args])).stdout;
+    const p = (await exec('runuser', '-u', 'postgres', '--', 'psql', '-d', 'arena', '-tAqc', "insert into principals (kind) values ('solo') returning id")).trim();
+    const spawned = JSON.parse(await exec('arena', 'instance', 'spawn', 'web-warmup', '--principal-id', p, '--json')) as Answer;
+    expect(spawned.ok, spawned.error ?? '').toBe(true);
+    address = spawned.instance!.image.split('/')[0]!;
+    expect((await execa('docker', ['port', `fleetgate-arena-a-${fleet.runId}`, '5000/tcp'])).stdout.trim()).toBe(address);
+    const labelled = await execa('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_RUN}=${fleet.runId}`, '--filter', 'label=arena.challenge=web-warmup']);
+    expect(labelled.stdout.trim()).toBe(spawned.instance!.container!.id);
+  } finally {
+    await fleet.stop();
+  }
+  expect(await leftoverContainers(fleet.runId)).toEqual([]);
+  const { stdout } = await execa('docker', ['images', '--format', '{{.Repository}}']);
+  expect(stdout.split('\n').filter((repo) => repo.startsWith(`${address}/`))).toEqual([]);
+}, 180_000);
