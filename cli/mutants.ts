@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { MUTANTS, type Mutant } from '../reference/mutants.ts';
+import { MUTANTS, PREFLIGHT_MUTANTS, type Mutant } from '../reference/mutants.ts';
 import { ArenaFleet } from '../reference/fleet.ts';
 import { ROOT } from '../vitest.workspace.ts';
 import type { FleetResults } from './fleet/fleet-report.ts';
@@ -65,9 +65,11 @@ function killedBy(run: MutantRun, { node, id }: Row): boolean {
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const mutants: readonly Mutant[] = only.length ? MUTANTS.filter((m) => only.includes(m.name)) : MUTANTS;
+  // Mutants of another suite (`suite` in mutants.ts) wait for that suite's own judge.
+  const mutants: readonly Mutant[] = only.length ? PREFLIGHT_MUTANTS.filter((m) => only.includes(m.name)) : PREFLIGHT_MUTANTS;
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const problems: string[] = [];
+  for (const other of MUTANTS.filter((m) => only.includes(m.name) && !PREFLIGHT_MUTANTS.includes(m))) log(`${other.name}: caught by the ${other.suite} suite, not judged here`);
 
   const built = await ensureBundle(log);
   const nodes = new Map(mutants.map((m) => [m.name, mutatedNode(m.name)]));

@@ -7,6 +7,8 @@ export interface Mutant {
   defect: string;
   /** Substrings of criterion ids; each must be reported not-pass while this mutant is on. */
   mustKill: string[];
+  /** The suite whose criteria catch it (default `preflight`); `npm run mutants` judges the preflight ones only. */
+  suite?: string;
 }
 
 /** A node kind's fault switches, each named with that kind's role. */
@@ -33,6 +35,21 @@ const CONTROL_PLANE_MUTANTS = [
   { name: 'memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },
 ];
+
+// Node B's instances (issue 7): acceptance criteria for them come with the lifecycle suite (issue 8), so
+// `npm run mutants` leaves these out; test/integration/node-b-instances.test.ts shows what each changes.
+const INSTANCE_MUTANTS = [
+  { name: 'spawn-not-idempotent', defect: 'every spawn starts another container, even for a principal that has one', mustKill: ['a repeat or concurrent spawn returns the same instance'] },
+  { name: 'reaper-off', defect: 'the lease reaper never runs: expired instances stay', mustKill: ['an instance is removed when its lease expires'] },
+  { name: 'lease-ttl-ignored', defect: 'a lease expires in a day whatever TTL was asked for', mustKill: ['an instance is removed when its lease expires'] },
+  { name: 'reset-leaves-old-container', defect: 'reset starts a new container and leaves the old one running', mustKill: ['reset replaces the instance container'] },
+  { name: 'destroy-leaves-residue', defect: 'destroy (and the reaper) stop the container but never remove it', mustKill: ['destroy leaves no container behind'] },
+  { name: 'registry-error-swallowed', defect: 'a failed pull is ignored: spawn reports success with no container', mustKill: ['a spawn the registry cannot serve fails with the reason'] },
+  {
+    name: 'duplicate-instance-after-restart', defect: 'after an API restart every instance is taken as vanished and a spawn starts a second container',
+    mustKill: ['a spawn after an API restart returns the same instance'],
+  },
+].map((m) => ({ ...m, suite: 'lifecycle' }));
 
 const VPN_MUTANTS = [
   {
@@ -65,7 +82,10 @@ const REGISTRY_MUTANTS = [
   { name: 'registry-memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
 ];
 
-export const MUTANTS: readonly Mutant[] = [...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', CONTROL_PLANE_MUTANTS), ...ofRole('vpn', VPN_MUTANTS)];
+export const MUTANTS: readonly Mutant[] = [...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS)];
+
+/** The mutants preflight criteria must kill: what `npm run mutants` judges. */
+export const PREFLIGHT_MUTANTS: readonly Mutant[] = MUTANTS.filter((m) => (m.suite ?? 'preflight') === 'preflight');
 
 export function findMutant(name: string): Mutant | undefined {
   return MUTANTS.find((m) => m.name === name);

@@ -1,12 +1,12 @@
 // `npm run stack:up` / `stack:down` / `stack:status`: the reference fleet kept running for a person (the
 // runbook's staging steps by hand, a spec against a live stack), not for one gate run. What is up is
 // written to .stack/stack.json: its run id (every container carries it) and the folder with the
-// inventory, profiles, ssh keys and secrets. `down` removes the containers by run id (volumes with them)
-// and that folder, and checks that docker shows nothing of the run any more.
+// inventory, profiles, ssh keys and secrets. `down` removes the containers by run id (volumes with them),
+// the images its nodes pulled, and that folder, and checks that docker shows nothing of the run any more.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { leftoverContainers, removeRun } from './run-containers.ts';
+import { leftoverContainers, removeImagesFrom, removeRun } from './run-containers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Where what is up is written (FLEETGATE_STACK_STATE: another folder, e.g. a test's own). */
@@ -19,6 +19,8 @@ interface StackState {
   inventory: string;
   secrets: string;
   startedAt: string;
+  /** Where the nodes pulled challenge images from: those images go with the stack. */
+  registries: readonly string[];
   nodes: { name: string; role: string; container: string }[];
 }
 
@@ -46,7 +48,7 @@ async function up(args: string[]): Promise<number> {
   const { parse } = await import('yaml');
   const inventory = parse(readFileSync(fleet.inventoryFile, 'utf8')) as { nodes: { name: string; role: string; transport: { kind: string; container?: string; port?: number } }[] };
   const state: StackState = {
-    runId, dir: fleet.dir, inventory: fleet.inventoryFile, secrets, startedAt: new Date().toISOString(),
+    runId, dir: fleet.dir, inventory: fleet.inventoryFile, secrets, startedAt: new Date().toISOString(), registries: fleet.registries,
     nodes: inventory.nodes.map((n) => ({ name: n.name, role: n.role, container: `fleetgate-${n.name}-${runId}` })),
   };
   mkdirSync(STATE_DIR, { recursive: true });
@@ -65,6 +67,7 @@ async function down(): Promise<number> {
     return 0;
   }
   await removeRun(state.runId);
+  await removeImagesFrom(state.registries);
   rmSync(state.dir, { recursive: true, force: true });
   const left = await leftoverContainers(state.runId);
   if (left.length) {
