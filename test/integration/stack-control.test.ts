@@ -10,10 +10,14 @@ import { ROOT } from './gate-cli.ts';
 const state = mkdtempSync(join(tmpdir(), 'fleetgate-stack-state-'));
 const env = { FLEETGATE_STACK_STATE: state, FORCE_COLOR: '0' };
 const stack = (verb: string, ...args: string[]) => execa('npm', ['run', '-s', `stack:${verb}`, ...(args.length ? ['--', ...args] : [])], { cwd: ROOT, env, reject: false, all: true });
-/** What a stack could leave beside containers: networks, volumes, network namespaces. */
-const others = async (): Promise<string> => (await Promise.all([
-  execa('docker', ['network', 'ls', '-q']), execa('docker', ['volume', 'ls', '-q']), execa('ip', ['netns', 'list']),
-])).map((r) => r.stdout.split('\n').sort().join('\n')).join('\n--\n');
+/** The volumes and networks a run's containers use: what must go with them (other tests make their own meanwhile). */
+async function attached(runId: string): Promise<{ volumes: string[]; networks: string[] }> {
+  const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=org.fleetgate.run=${runId}`])).stdout.split('\n').filter(Boolean);
+  const { stdout } = await execa('docker', ['inspect', '--format', '{{range .Mounts}}{{if .Name}}volume:{{.Name}} {{end}}{{end}}{{range $k, $v := .NetworkSettings.Networks}}network:{{$k}} {{end}}', ...ids]);
+  const words = [...new Set(stdout.split(/\s+/).filter(Boolean))];
+  return { volumes: words.filter((w) => w.startsWith('volume:')).map((w) => w.slice(7)), networks: words.filter((w) => w.startsWith('network:')).map((w) => w.slice(8)) };
+}
+const hostNamespaces = async (): Promise<string> => (await execa('ip', ['netns', 'list'])).stdout;
 
 afterAll(async () => {
   await stack('down');
@@ -21,7 +25,7 @@ afterAll(async () => {
 }, 120_000);
 
 test('stack:up keeps the five nodes after it exits, status sees them, a second up is refused, down leaves nothing', { timeout: 300_000 }, async () => {
-  const before = await others();
+  const namespaces = await hostNamespaces();
   const up = await stack('up');
   expect(up.exitCode, up.all).toBe(0);
   const { runId, nodes, inventory, dir } = JSON.parse(readFileSync(join(state, 'stack.json'), 'utf8')) as { runId: string; nodes: { name: string }[]; inventory: string; dir: string };
@@ -38,10 +42,15 @@ test('stack:up keeps the five nodes after it exits, status sees them, a second u
   expect(again.exitCode).toBe(2);
   expect(again.all).toMatch(/is already up/);
 
+  const used = await attached(runId);
   const down = await stack('down');
   expect(down.exitCode, down.all).toBe(0);
   expect(await leftoverContainers(runId)).toEqual([]);
   expect(() => readFileSync(join(dir, 'inventory.yaml'))).toThrow();
-  expect(await others()).toBe(before);
+  const volumes = (await execa('docker', ['volume', 'ls', '-q'])).stdout.split('\n');
+  expect(used.volumes.filter((v) => volumes.includes(v))).toEqual([]);
+  // Only docker's own networks: a stack makes none of its own, so none can be left.
+  expect(used.networks.filter((n) => !['bridge', 'host', 'none'].includes(n))).toEqual([]);
+  expect(await hostNamespaces()).toBe(namespaces);
   expect((await stack('status')).exitCode).toBe(1);
 });
