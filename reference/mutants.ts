@@ -7,6 +7,12 @@ export interface Mutant {
   defect: string;
   /** Substrings of criterion ids; each must be reported not-pass while this mutant is on. */
   mustKill: string[];
+  /**
+   * The suite whose criteria must catch it (default `preflight`). `npm run mutants` judges only preflight
+   * mutants: the others wait for their suite's specs (issue 8); until then their own integration test
+   * shows the defect (test/integration/node-b-accounts.test.ts), and their mustKill names the criteria to come.
+   */
+  suite?: 'preflight' | 'lifecycle' | 'isolation' | 'drills';
 }
 
 /** A node kind's fault switches, each named with that kind's role. */
@@ -32,6 +38,18 @@ const CONTROL_PLANE_MUTANTS = [
   { name: 'disk-full', defect: '/var/lib/arena is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
   { name: 'memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },
+];
+
+// Node B's player-facing API (accounts, principals, teams, sessions, audit): caught by later suites.
+const ACCOUNTS_MUTANTS: Omit<Mutant, 'role'>[] = [
+  {
+    name: 'team-cap-unenforced-under-concurrency', suite: 'lifecycle', defect: 'team joins count members without locking the team: the cap of 4 holds one join at a time, not under concurrent joins',
+    mustKill: ['teams never exceed 4 active members'],
+  },
+  { name: 'solo-second-principal', suite: 'lifecycle', defect: 'a solo user\'s personal principal is made check-then-insert with no unique index: concurrent first requests make two', mustKill: ['a solo user has exactly one personal principal'] },
+  { name: 'session-lost-on-restart', suite: 'drills', defect: 'sessions live in the API process\'s memory, not Redis: an API restart signs everyone out', mustKill: ['sessions survive an API restart'] },
+  { name: 'audit-row-missing', suite: 'lifecycle', defect: 'a failed login writes no audit_log row', mustKill: ['every lifecycle and security event writes an audit row'] },
+  { name: 'readyz-lies-db-down', suite: 'drills', defect: '/readyz keeps answering 200 once PostgreSQL has been up, also while it is down', mustKill: ['/readyz turns 503 while the database is down'] },
 ];
 
 const VPN_MUTANTS = [
@@ -65,7 +83,12 @@ const REGISTRY_MUTANTS = [
   { name: 'registry-memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
 ];
 
-export const MUTANTS: readonly Mutant[] = [...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', CONTROL_PLANE_MUTANTS), ...ofRole('vpn', VPN_MUTANTS)];
+export const MUTANTS: readonly Mutant[] = [
+  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...ACCOUNTS_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
+];
+
+/** The mutants the preflight suite must catch: what `npm run mutants` judges today. */
+export const PREFLIGHT_MUTANTS: readonly Mutant[] = MUTANTS.filter((m) => (m.suite ?? 'preflight') === 'preflight');
 
 export function findMutant(name: string): Mutant | undefined {
   return MUTANTS.find((m) => m.name === name);

@@ -29,7 +29,8 @@ export const CONTROL_PLANE: NodeKind = {
   image: 'nodeB',
   readyLog: '[node-b] ready',
   secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
-  nodeSecrets: ['ARENA_SESSION_SECRET'],
+  // The bootstrap admin's password and the token node C reads B's VPN state with (reference/README.md).
+  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_ADMIN_PASSWORD', 'ARENA_VPN_STATE_TOKEN'],
   configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' }),
   profile: (node) => nodeBProfile({ node, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: node } }),
 };

@@ -4,11 +4,13 @@ import json
 import sys
 import urllib.request
 
-from . import config, db, health
+from . import bootstrap_accounts, cli_accounts, config, db, health
 
 
-def emit(result: dict, as_json: bool) -> int:
+def emit(result: dict, as_json: bool, verb: str = "") -> int:
     ok = bool(result.get("ok"))
+    if not ok and result.get("error"):
+        print(f"arena {verb}: {result['error']}", file=sys.stderr)
     if as_json:
         print(json.dumps(result, sort_keys=True))
     else:
@@ -28,7 +30,7 @@ def db_bootstrap(_args) -> dict:
     except Exception as exc:
         return {"ok": False, "error": f"database unreachable: {str(exc).strip().splitlines()[0]}"}
     try:
-        result = db.bootstrap(conn)
+        result = db.bootstrap(conn, seed=lambda c: bootstrap_accounts.after_migrations(c, cfg))
         return {"ok": True, **result, "tables": db.tables(conn)}
     finally:
         conn.close()
@@ -66,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     dbp.add_parser("bootstrap").set_defaults(run=db_bootstrap)
     hp = groups.add_parser("health").add_subparsers(dest="verb", required=True)
     hp.add_parser("all").set_defaults(run=health_all)
+    cli_accounts.add_verbs(groups)
     return root
 
 
@@ -75,7 +78,7 @@ def main(argv=None) -> int:
     as_json = "--json" in argv
     argv = [a for a in argv if a != "--json"]
     args = parser().parse_args(argv)
-    return emit(args.run(args), as_json)
+    return emit(args.run(args), as_json, f"{args.group} {args.verb}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""`arena` verbs for accounts on node B (JSON with --json; exit 0 ok, 1 failed with `error`):
+  user create <email> --handle H [--admin]   (the password on stdin, never on the command line)
+  user list | team list | audit list [--action A] [--limit N] | vpn state | api restart"""
+import os
+import signal
+import sys
+import time
+import urllib.request
+
+from . import accounts, audit, config, principals, store, teams, vpn_state
+from .web import HttpError
+
+PID_FILE = "/run/arena-api.pid"
+
+
+def _db(work):
+    """Run work(cur) in one transaction; a database or validation failure becomes {ok: false, error}."""
+    try:
+        with store.transaction(config.load()) as cur:
+            return {"ok": True, **work(cur)}
+    except HttpError as exc:
+        return {"ok": False, "error": exc.message}
+    except KeyError as exc:  # config.load() found no such key: the env file is missing or incomplete
+        return {"ok": False, "error": f"database: {config.ENV_FILE} lacks {exc.args[0]}"}
+    except Exception as exc:  # psycopg2 errors: the database is down or refused us
+        return {"ok": False, "error": f"database: {str(exc).strip().splitlines()[0]}"}
+
+
+def user_create(args) -> dict:
+    password = sys.stdin.readline().rstrip("\n")
+    result = _db(lambda cur: {"user": accounts.create(cur, args.email, args.handle, password, "cli", is_admin=args.admin)})
+    return result if result["ok"] else {**result, "user": None}
+
+
+def user_list(_args) -> dict:
+    return _db(lambda cur: {"users": [{**u, "principal": principals.current(cur, u["id"])} for u in accounts.list_all(cur)]})
+
+
+def team_list(_args) -> dict:
+    return _db(lambda cur: {"teams": teams.list_all(cur)})
+
+
+def audit_list(args) -> dict:
+    return _db(lambda cur: {"entries": audit.recent(cur, args.action, args.limit)})
+
+
+def vpn_state_show(_args) -> dict:
+    return _db(lambda cur: {"state": vpn_state.document(cur)})
+
+
+def _api_pid():
+    try:
+        with open(PID_FILE, encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def _healthy() -> bool:
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:8080/healthz", timeout=1) as response:
+            return response.status == 200
+    except Exception:
+        return False
+
+
+def api_restart(args) -> dict:
+    """End the API process; the entrypoint's loop starts a new one. Done when a new process answers /healthz."""
+    before = _api_pid()
+    if before is None:
+        return {"ok": False, "pid": {"before": None, "after": None}, "downMs": None, "error": f"no running API process ({PID_FILE})"}
+    started = time.monotonic()
+    os.kill(before, signal.SIGTERM)
+    deadline = started + args.timeout
+    after = None
+    while time.monotonic() < deadline:
+        after = _api_pid()
+        if after not in (None, before) and _healthy():
+            return {"ok": True, "pid": {"before": before, "after": after}, "downMs": round((time.monotonic() - started) * 1000)}
+        time.sleep(0.1)
+    return {"ok": False, "pid": {"before": before, "after": after}, "downMs": None, "error": f"the API did not answer /healthz within {args.timeout} s of its restart"}
+
+
+def add_verbs(groups) -> None:
+    user = groups.add_parser("user").add_subparsers(dest="verb", required=True)
+    create = user.add_parser("create")
+    create.add_argument("email")
+    create.add_argument("--handle", required=True)
+    create.add_argument("--admin", action="store_true")
+    create.set_defaults(run=user_create)
+    user.add_parser("list").set_defaults(run=user_list)
+    team = groups.add_parser("team").add_subparsers(dest="verb", required=True)
+    team.add_parser("list").set_defaults(run=team_list)
+    log = groups.add_parser("audit").add_subparsers(dest="verb", required=True)
+    listing = log.add_parser("list")
+    listing.add_argument("--action")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.set_defaults(run=audit_list)
+    vpn = groups.add_parser("vpn").add_subparsers(dest="verb", required=True)
+    vpn.add_parser("state").set_defaults(run=vpn_state_show)
+    api = groups.add_parser("api").add_subparsers(dest="verb", required=True)
+    restart = api.add_parser("restart")
+    restart.add_argument("--timeout", type=float, default=20)
+    restart.set_defaults(run=api_restart)
