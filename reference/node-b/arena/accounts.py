@@ -4,7 +4,7 @@ import hashlib
 import re
 import secrets
 
-import psycopg2
+import psycopg2.errors  # the submodule is not always loaded with the package
 
 from . import audit, passwords
 from .web import HttpError, Refusal

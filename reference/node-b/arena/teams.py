@@ -8,7 +8,7 @@ import re
 import secrets
 import time
 
-import psycopg2
+import psycopg2.errors  # the submodule is not always loaded with the package
 
 from . import audit, mutant, vpn_addressing
 from .web import HttpError, Refusal

@@ -8,7 +8,7 @@ user with neither team nor personal principal, and a solo principal without a ke
 import base64
 import binascii
 
-import psycopg2
+import psycopg2.errors  # the submodule is not always loaded with the package
 
 from . import audit, vpn_addressing
 from .web import HttpError
