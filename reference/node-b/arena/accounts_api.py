@@ -8,8 +8,9 @@ def _cookie(value: str, max_age: int) -> dict:
 
 
 def register(req):
+    fields = req.field("email"), req.field("handle"), req.field("password")  # a malformed request costs no connection
     with app.transaction() as cur:
-        user = accounts.create(cur, req.field("email"), req.field("handle"), req.field("password"), "anonymous")
+        user = accounts.create(cur, *fields, "anonymous")
     return 201, {"user": user}
 
 

@@ -19,9 +19,19 @@ USER_PREFIX = "arena:user-sessions:"
 
 class RedisSessions:
     def __init__(self, cfg: dict, ttl: int = TTL_SECONDS):
-        self._redis = redis.Redis.from_url(cfg["ARENA_REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+        self._cfg, self._client = cfg, None
         self._secret = cfg.get("ARENA_SESSION_SECRET", "").encode()
         self.ttl = ttl
+
+    @property
+    def _redis(self):
+        # Made on first use: a broken configuration shows as 503 on the requests that need sessions, not a crash at start.
+        if self._client is None:
+            url = self._cfg.get("ARENA_REDIS_URL")
+            if not url:
+                raise redis.exceptions.ConnectionError("ARENA_REDIS_URL is not configured")
+            self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        return self._client
 
     def _key(self, token: str) -> str:
         return hmac.new(self._secret, token.encode(), hashlib.sha256).hexdigest()
