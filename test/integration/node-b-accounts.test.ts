@@ -288,7 +288,8 @@ print(len(s.teams), len(s.principals))`]);
     expect(sample(/arena_http_request_duration_seconds_count\{route="\/api\/login"\}/)).toBeGreaterThanOrEqual(10);
     expect(sample(/arena_audit_events_total\{action="team.join.refused"\}/)).toBe(8);
     // Every sample line is `name{labels} value`: what a Prometheus scrape accepts.
-    for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+-]+$/);
+    const sampleLine = /^[a-z_]+(\{([a-z_]+="([^"\\\n]|\\.)*",?)*\})? -?[\d.e+-]+$/;
+    for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(sampleLine);
   });
 
   test('/readyz turns 503 while the database is down, and the API answers 503 instead of failing', async () => {

@@ -1,0 +1,21 @@
+// The fault switches' catalogue: `npm run mutants` judges exactly the preflight ones; a mutant of a later
+// suite still names its node's role and the criteria that will have to catch it.
+import { expect, test } from 'vitest';
+import { MUTANTS, PREFLIGHT_MUTANTS } from '../../reference/mutants.ts';
+import { REFERENCE_ROLES } from '../../reference/node-kinds.ts';
+
+test('names are unique; each mutant breaks a reference role and names what must catch it', () => {
+  expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+  for (const m of MUTANTS) {
+    expect(REFERENCE_ROLES, m.name).toContain(m.role);
+    expect(m.mustKill.length, m.name).toBeGreaterThan(0);
+  }
+});
+
+test('the preflight matrix holds the mutants without a suite and no other', () => {
+  expect(PREFLIGHT_MUTANTS.map((m) => m.name)).toEqual(MUTANTS.filter((m) => m.suite === undefined || m.suite === 'preflight').map((m) => m.name));
+  expect(MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m)).map((m) => [m.name, m.suite])).toEqual([
+    ['team-cap-unenforced-under-concurrency', 'lifecycle'], ['solo-second-principal', 'lifecycle'], ['session-lost-on-restart', 'drills'],
+    ['audit-row-missing', 'lifecycle'], ['readyz-lies-db-down', 'drills'],
+  ]);
+});
