@@ -263,9 +263,13 @@ print(len(s.teams), len(s.principals))`]);
     expect(failed.json.entries).toHaveLength(2);
     expect(failed.json.entries[0]).toMatchObject({ action: 'login.failed', actor: 'anonymous' });
 
+    // A failure answers the same shape, says what failed, exits 1.
     const down = await arena('healthy', ['user', 'list'], { ARENA_ENV_FILE: '/nonexistent' });
-    expect(down.exitCode).toBe(1);
-    expect(down.stderr).toMatch(/^arena user list: database: /);
+    expect(down).toMatchObject({ exitCode: 1, json: { ok: false, users: [], error: 'database: /nonexistent lacks ARENA_DB_HOST' } });
+    expect(down.stderr.trim()).toBe('arena user list: database: /nonexistent lacks ARENA_DB_HOST');
+    await sh('healthy', "sed 's/^ARENA_DB_PORT=.*/ARENA_DB_PORT=5999/' /etc/arena/arena.env > /tmp/wrong-port.env");
+    const refused = await arena('healthy', ['team', 'list'], { ARENA_ENV_FILE: '/tmp/wrong-port.env' });
+    expect(refused).toMatchObject({ exitCode: 1, json: { ok: false, teams: [], error: expect.stringMatching(/^database: .*5999.*refused/) } });
   });
 
   test('every lifecycle and security event so far wrote its audit row', async () => {

@@ -13,39 +13,39 @@ from .web import HttpError
 PID_FILE = "/run/arena-api.pid"
 
 
-def _db(work):
-    """Run work(cur) in one transaction; a database or validation failure becomes {ok: false, error}."""
+def _db(work, empty: dict) -> dict:
+    """Run work(cur) in one transaction. A failure answers the same keys (`empty`'s values), ok false and the error."""
     try:
         with store.transaction(config.load()) as cur:
             return {"ok": True, **work(cur)}
     except HttpError as exc:
-        return {"ok": False, "error": exc.message}
+        error = exc.message
     except KeyError as exc:  # config.load() found no such key: the env file is missing or incomplete
-        return {"ok": False, "error": f"database: {config.ENV_FILE} lacks {exc.args[0]}"}
+        error = f"database: {config.ENV_FILE} lacks {exc.args[0]}"
     except Exception as exc:  # psycopg2 errors: the database is down or refused us
-        return {"ok": False, "error": f"database: {str(exc).strip().splitlines()[0]}"}
+        error = f"database: {str(exc).strip().splitlines()[0]}"
+    return {"ok": False, **empty, "error": error}
 
 
 def user_create(args) -> dict:
     password = sys.stdin.readline().rstrip("\n")
-    result = _db(lambda cur: {"user": accounts.create(cur, args.email, args.handle, password, "cli", is_admin=args.admin)})
-    return result if result["ok"] else {**result, "user": None}
+    return _db(lambda cur: {"user": accounts.create(cur, args.email, args.handle, password, "cli", is_admin=args.admin)}, {"user": None})
 
 
 def user_list(_args) -> dict:
-    return _db(lambda cur: {"users": [{**u, "principal": principals.current(cur, u["id"])} for u in accounts.list_all(cur)]})
+    return _db(lambda cur: {"users": [{**u, "principal": principals.current(cur, u["id"])} for u in accounts.list_all(cur)]}, {"users": []})
 
 
 def team_list(_args) -> dict:
-    return _db(lambda cur: {"teams": teams.list_all(cur)})
+    return _db(lambda cur: {"teams": teams.list_all(cur)}, {"teams": []})
 
 
 def audit_list(args) -> dict:
-    return _db(lambda cur: {"entries": audit.recent(cur, args.action, args.limit)})
+    return _db(lambda cur: {"entries": audit.recent(cur, args.action, args.limit)}, {"entries": []})
 
 
 def vpn_state_show(_args) -> dict:
-    return _db(lambda cur: {"state": vpn_state.document(cur)})
+    return _db(lambda cur: {"state": vpn_state.document(cur)}, {"state": None})
 
 
 def _api_pid():
