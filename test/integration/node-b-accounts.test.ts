@@ -291,6 +291,7 @@ print(len(s.teams), len(s.principals))`]);
     expect(sample(/arena_http_requests_total\{method="POST",route="\/api\/login",status="401"\}/)).toBeGreaterThanOrEqual(2);
     expect(sample(/arena_http_request_duration_seconds_count\{route="\/api\/login"\}/)).toBeGreaterThanOrEqual(10);
     expect(sample(/arena_audit_events_total\{action="team.join.refused"\}/)).toBe(8);
+    expect(sample(/arena_vpn_peers/)).toBe(2);
     // Every sample line is `name{labels} value`: what a Prometheus scrape accepts.
     const sampleLine = /^[a-z_]+(\{([a-z_]+="([^"\\\n]|\\.)*",?)*\})? -?[\d.e+-]+$/;
     for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(sampleLine);
@@ -305,6 +306,20 @@ print(len(s.teams), len(s.principals))`]);
       await sh('healthy', 'pg_ctlcluster 15 main start');
     }
     expect((await api('healthy', 'GET', '/readyz')).status).toBe(200);
+  });
+
+  test('with Redis down, requests that need a session answer 503 and /readyz says why', async () => {
+    const ann = (await api<{ session: { token: string } }>('healthy', 'POST', '/api/login', { body: { email: 'ann@example.test', password: PASSWORD } })).json.session.token;
+    const redis = (cmd: string) => nodes.get('healthy')!.exec(['sh', '-c', cmd], { env: { REDISCLI_AUTH: SECRETS.ARENA_REDIS_PASSWORD! } });
+    await redis('redis-cli shutdown nosave');
+    try {
+      expect(await api('healthy', 'GET', '/api/me', { token: ann })).toMatchObject({ status: 503, json: { error: 'session store unavailable' } });
+      expect(await api('healthy', 'GET', '/readyz')).toMatchObject({ status: 503, json: { checks: { redis: { ok: false } } } });
+    } finally {
+      expect((await redis('redis-server /etc/arena/redis.conf')).exitCode).toBe(0);
+    }
+    // Redis keeps nothing on disk (`save ""`): its restart signed everyone out, unlike an API restart.
+    expect((await api('healthy', 'GET', '/api/me', { token: ann })).status).toBe(401);
   });
 });
 
