@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { CONTROL_PLANE } from '../../reference/node-kinds.ts';
+import { CONTROL_PLANE, VPN } from '../../reference/node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, leftoverContainers, removeRun } from '../../reference/run-containers.ts';
 import { ROOT } from '../../vitest.workspace.ts';
 
@@ -18,6 +18,8 @@ const RUN = `node-b-accounts-${randomBytes(4).toString('hex')}`;
 const MUTANTS = ['team-cap-unenforced-under-concurrency', 'solo-second-principal', 'session-lost-on-restart', 'audit-row-missing', 'readyz-lies-db-down'] as const;
 type Variant = 'healthy' | (typeof MUTANTS)[number];
 const nodes = new Map<Variant, StartedTestContainer>();
+/** Node C, reading the healthy B's VPN state over the Docker bridge. */
+let nodeC: StartedTestContainer;
 // The node kind's secrets, fresh for this run (the fleet makes them the same way).
 const SECRETS = Object.fromEntries([...CONTROL_PLANE.secrets, ...(CONTROL_PLANE.nodeSecrets ?? [])].map((name) => [name, randomBytes(24).toString('base64url')]));
 const PASSWORD = 'correct horse battery';
@@ -95,6 +97,16 @@ beforeAll(async () => {
     .withStartupTimeout(120_000)
     .start()));
   variants.forEach((variant, i) => nodes.set(variant, started[i]!));
+  // B's address is known only now: node C (its own boot reconcile finds an empty state) comes second.
+  const stateUrl = `http://${nodes.get('healthy')!.getIpAddress('bridge')}:8080/api/vpn/state`;
+  nodeC = await VPN.configure!(new GenericContainer(images[VPN.image]))
+    .withName(`fleetgate-arena-c-${RUN}`)
+    .withHostname('arena-c')
+    .withLabels({ [LABEL_RUN]: RUN, [LABEL_NODE]: 'arena-c', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
+    .withEnvironment({ ARENA_VPN_STATE: stateUrl, ARENA_VPN_STATE_TOKEN: SECRETS.ARENA_VPN_STATE_TOKEN!, ARENA_MUTANT: '' })
+    .withWaitStrategy(Wait.forLogMessage(VPN.readyLog))
+    .withStartupTimeout(60_000)
+    .start();
 }, 180_000);
 
 afterAll(async () => {
@@ -237,6 +249,20 @@ s = vpnstate.parse(json.load(open("/tmp/nodec/state.json")), "b", ipaddress.IPv4
 print(len(s.teams), len(s.principals))`]);
     expect(parsed.stdout.trim(), parsed.output).toBe('2 2');
     expect((await arena<{ state: unknown }>('healthy', ['vpn', 'state'])).json.state).toEqual(state.json);
+  });
+
+  test('node C reconciles from B\'s state: a peer per keyed user, a route per principal, each team reaches only its own subnet', async () => {
+    const c = async (verb: string) => {
+      const result = await nodeC.exec(['arena', 'vpn', verb, '--json']);
+      return { exitCode: result.exitCode, json: JSON.parse(result.stdout) as Record<string, unknown> & { error?: string } };
+    };
+    const reconciled = await c('reconcile');
+    expect(reconciled.exitCode, reconciled.json.error).toBe(0);
+    expect(reconciled.json).toMatchObject({ ok: true, peers: { added: ['dee', 'owner'], removed: [] }, routes: { total: 2 } });
+    const status = await c('status');
+    expect(status.json).toMatchObject({ inSync: true, state: { teams: 2, principals: 2 } });
+    const tested = await c('test');
+    expect(tested.exitCode, tested.json.error).toBe(0);
   });
 
   test('arena CLI: bootstrap applies 002 and is idempotent; user create|list, team list, audit list answer JSON; a failure says what failed', async () => {
