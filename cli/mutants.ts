@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { PREFLIGHT_MUTANTS, type Mutant } from '../reference/mutants.ts';
+import { MUTANTS, PREFLIGHT_MUTANTS, type Mutant } from '../reference/mutants.ts';
 import { ArenaFleet } from '../reference/fleet.ts';
 import { ROOT } from '../vitest.workspace.ts';
 import type { FleetResults } from './fleet/fleet-report.ts';
@@ -69,6 +69,11 @@ async function main(): Promise<number> {
   const mutants: readonly Mutant[] = only.length ? PREFLIGHT_MUTANTS.filter((m) => only.includes(m.name)) : PREFLIGHT_MUTANTS;
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const problems: string[] = [];
+  const unjudged = MUTANTS.filter((m) => only.includes(m.name) && !PREFLIGHT_MUTANTS.includes(m));
+  if (unjudged.length) {
+    log(`not judged by preflight (their criteria come with a later suite): ${unjudged.map((m) => `${m.name} (${m.suite})`).join(', ')}`);
+    return 2;
+  }
 
   const built = await ensureBundle(log);
   const nodes = new Map(mutants.map((m) => [m.name, mutatedNode(m.name)]));
