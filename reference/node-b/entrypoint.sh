@@ -75,9 +75,4 @@ if [ -n "${FLEETGATE_SSH_AUTHORIZED_KEY:-}" ]; then
   /usr/sbin/sshd -o HostKey=/etc/ssh/ssh_host_ed25519_key -o PasswordAuthentication=no -o PermitRootLogin=prohibit-password
 fi
 unset FLEETGATE_SSH_HOST_KEY FLEETGATE_SSH_AUTHORIZED_KEY ARENA_ADMIN_PASSWORD ARENA_VPN_STATE_TOKEN
-# The API runs under a restart loop, as a service manager would keep it: `arena api restart` ends the
-# process and the next one starts (sessions in Redis must survive that; PostgreSQL and Redis stay up).
-while :; do
-  python3 -m arena.api || true
-  sleep 0.2
-done
+exec python3 -m arena.api

@@ -1,5 +1,5 @@
 // The fault switches' catalogue: `npm run mutants` judges exactly the preflight ones; a mutant of a later
-// suite still names its node's role and the criteria that will have to catch it.
+// suite still names its node's role, its suite and the criteria that will have to catch it.
 import { expect, test } from 'vitest';
 import { MUTANTS, PREFLIGHT_MUTANTS } from '../../reference/mutants.ts';
 import { REFERENCE_ROLES } from '../../reference/node-kinds.ts';
@@ -12,10 +12,12 @@ test('names are unique; each mutant breaks a reference role and names what must 
   }
 });
 
-test('the preflight matrix holds the mutants without a suite and no other', () => {
+test('the preflight matrix holds the mutants without a suite and no other; the rest name a suite that exists', () => {
   expect(PREFLIGHT_MUTANTS.map((m) => m.name)).toEqual(MUTANTS.filter((m) => m.suite === undefined || m.suite === 'preflight').map((m) => m.name));
-  expect(MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m)).map((m) => [m.name, m.suite])).toEqual([
-    ['team-cap-unenforced-under-concurrency', 'lifecycle'], ['solo-second-principal', 'lifecycle'], ['session-lost-on-restart', 'drills'],
-    ['audit-row-missing', 'lifecycle'], ['readyz-lies-db-down', 'drills'],
+  for (const m of MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m))) expect(['lifecycle', 'isolation', 'drills'], m.name).toContain(m.suite);
+  const accounts = ['team-cap-unenforced-under-concurrency', 'solo-second-principal', 'session-lost-on-restart', 'audit-row-missing', 'readyz-lies-db-down'];
+  expect(MUTANTS.filter((m) => accounts.includes(m.name)).map((m) => [m.name, m.role, m.suite])).toEqual([
+    ['team-cap-unenforced-under-concurrency', 'control-plane', 'lifecycle'], ['solo-second-principal', 'control-plane', 'lifecycle'],
+    ['session-lost-on-restart', 'control-plane', 'drills'], ['audit-row-missing', 'control-plane', 'lifecycle'], ['readyz-lies-db-down', 'control-plane', 'drills'],
   ]);
 });

@@ -1,7 +1,10 @@
 """The arena HTTP API (plain HTTP on 8080, TLS on 8443). Issue-by-issue it grows the runbook's surface."""
 import json
 import os
+import secrets
+import signal
 import ssl
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +17,7 @@ from . import accounts_api, admin_api, config, health, metrics, mutant, teams_ap
 
 CFG = config.load()
 PID_FILE = "/run/arena-api.pid"
+BOOT_FILE = "/run/arena-api.boot"
 
 # The JSON API: each feature module brings its routes (one line each, so features merge cleanly).
 ROUTES = [
@@ -98,6 +102,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(500, {"error": "internal error"})
 
 
+def restart_on_hangup() -> None:
+    """SIGHUP restarts the API in place (a new interpreter, nothing kept in memory; PID 1 stays, so the node does)."""
+    signal.signal(signal.SIGHUP, lambda *_: os.execv(sys.executable, [sys.executable, "-m", "arena.api"]))
+
+
 def tls_server(port: int) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -110,9 +119,11 @@ def main() -> None:
     plain = ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("ARENA_HTTP_PORT", "8080"))), Handler)
     secure = tls_server(int(os.environ.get("ARENA_TLS_PORT", "8443")))
     threading.Thread(target=secure.serve_forever, daemon=True).start()
-    # `arena api restart` finds the process here (the entrypoint's loop starts the next one).
-    with open(PID_FILE, "w", encoding="utf-8") as handle:
-        handle.write(str(os.getpid()))
+    restart_on_hangup()
+    # `arena api restart` finds the process here, and knows a new interpreter by a new boot id.
+    for path, value in ((PID_FILE, str(os.getpid())), (BOOT_FILE, secrets.token_hex(8))):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(value)
     # Both sockets are bound: only now may anyone (the stack's wait strategy) treat the node as up.
     print(f"[node-b] ready (mutant: {mutant.ACTIVE or 'none'})", flush=True)
     plain.serve_forever()

@@ -68,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     dbp.add_parser("bootstrap").set_defaults(run=db_bootstrap)
     hp = groups.add_parser("health").add_subparsers(dest="verb", required=True)
     hp.add_parser("all").set_defaults(run=health_all)
-    cli_accounts.add_verbs(groups)
+    cli_accounts.register(groups)
     return root
 
 

@@ -10,7 +10,7 @@ import urllib.request
 from . import accounts, audit, config, principals, store, teams, vpn_state
 from .web import HttpError
 
-PID_FILE = "/run/arena-api.pid"
+PID_FILE, BOOT_FILE = "/run/arena-api.pid", "/run/arena-api.boot"
 
 
 def _db(work, empty: dict) -> dict:
@@ -48,10 +48,17 @@ def vpn_state_show(_args) -> dict:
     return _db(lambda cur: {"state": vpn_state.document(cur)}, {"state": None})
 
 
+def _read(path: str):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
+
+
 def _api_pid():
     try:
-        with open(PID_FILE, encoding="utf-8") as handle:
-            pid = int(handle.read().strip())
+        pid = int(_read(PID_FILE) or "")
         os.kill(pid, 0)
         return pid
     except (OSError, ValueError):
@@ -67,23 +74,21 @@ def _healthy() -> bool:
 
 
 def api_restart(args) -> dict:
-    """End the API process; the entrypoint's loop starts a new one. Done when a new process answers /healthz."""
-    before = _api_pid()
-    if before is None:
-        return {"ok": False, "pid": {"before": None, "after": None}, "downMs": None, "error": f"no running API process ({PID_FILE})"}
+    """SIGHUP to the API: it starts again in place, a new interpreter (api.restart_on_hangup). Done when the new
+    one has written its boot id and answers /healthz; nothing kept in the old one's memory survives."""
+    pid, boot = _api_pid(), _read(BOOT_FILE)
+    if pid is None:
+        return {"ok": False, "pid": None, "downMs": None, "error": f"no running API process ({PID_FILE})"}
     started = time.monotonic()
-    os.kill(before, signal.SIGTERM)
-    deadline = started + args.timeout
-    after = None
-    while time.monotonic() < deadline:
-        after = _api_pid()
-        if after not in (None, before) and _healthy():
-            return {"ok": True, "pid": {"before": before, "after": after}, "downMs": round((time.monotonic() - started) * 1000)}
-        time.sleep(0.1)
-    return {"ok": False, "pid": {"before": before, "after": after}, "downMs": None, "error": f"the API did not answer /healthz within {args.timeout} s of its restart"}
+    os.kill(pid, signal.SIGHUP)
+    while time.monotonic() < started + args.timeout:
+        if _read(BOOT_FILE) not in (None, boot) and _healthy():
+            return {"ok": True, "pid": pid, "downMs": round((time.monotonic() - started) * 1000)}
+        time.sleep(0.05)
+    return {"ok": False, "pid": pid, "downMs": None, "error": f"the API did not answer /healthz within {args.timeout} s of its restart"}
 
 
-def add_verbs(groups) -> None:
+def register(groups) -> None:
     user = groups.add_parser("user").add_subparsers(dest="verb", required=True)
     create = user.add_parser("create")
     create.add_argument("email")
