@@ -34,7 +34,8 @@ export async function ensureReferenceImages(log: (line: string) => void = () => 
       log(`building ${image.tag}`);
       await execa('docker', ['build', '-q', '--force-rm', ...image.args, '-t', image.tag, image.dir], { cancelSignal: signal });
     }
-    await pruneStaleTags([...nodes.map((n) => n.image), base], log);
+    // FLEETGATE_IMAGE_PRUNE=0: a machine shared with other checkouts keeps their tags (each prunes the others').
+    if (process.env.FLEETGATE_IMAGE_PRUNE !== '0') await pruneStaleTags([...nodes.map((n) => n.image), base], log);
     return Object.fromEntries(nodes.map((n) => [n.key, n.image.tag])) as ReferenceImages;
   }, { log });
 }
