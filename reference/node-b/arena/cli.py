@@ -7,10 +7,8 @@ import urllib.request
 from . import bootstrap_accounts, cli_accounts, config, db, health
 
 
-def emit(result: dict, as_json: bool, verb: str = "") -> int:
+def emit(result: dict, as_json: bool) -> int:
     ok = bool(result.get("ok"))
-    if not ok and result.get("error"):
-        print(f"arena {verb}: {result['error']}", file=sys.stderr)
     if as_json:
         print(json.dumps(result, sort_keys=True))
     else:
@@ -78,7 +76,7 @@ def main(argv=None) -> int:
     as_json = "--json" in argv
     argv = [a for a in argv if a != "--json"]
     args = parser().parse_args(argv)
-    return emit(args.run(args), as_json, f"{args.group} {args.verb}")
+    return emit(args.run(args), as_json)
 
 
 if __name__ == "__main__":

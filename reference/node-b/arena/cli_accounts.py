@@ -88,24 +88,34 @@ def api_restart(args) -> dict:
     return {"ok": False, "pid": pid, "downMs": None, "error": f"the API did not answer /healthz within {args.timeout} s of its restart"}
 
 
+def _said(run):
+    """A failed verb also says what failed on stderr: `arena <group> <verb>: <error>`."""
+    def wrapped(args) -> dict:
+        result = run(args)
+        if not result["ok"]:
+            print(f"arena {args.group} {args.verb}: {result['error']}", file=sys.stderr)
+        return result
+    return wrapped
+
+
 def register(groups) -> None:
     user = groups.add_parser("user").add_subparsers(dest="verb", required=True)
     create = user.add_parser("create")
     create.add_argument("email")
     create.add_argument("--handle", required=True)
     create.add_argument("--admin", action="store_true")
-    create.set_defaults(run=user_create)
-    user.add_parser("list").set_defaults(run=user_list)
+    create.set_defaults(run=_said(user_create))
+    user.add_parser("list").set_defaults(run=_said(user_list))
     team = groups.add_parser("team").add_subparsers(dest="verb", required=True)
-    team.add_parser("list").set_defaults(run=team_list)
+    team.add_parser("list").set_defaults(run=_said(team_list))
     log = groups.add_parser("audit").add_subparsers(dest="verb", required=True)
     listing = log.add_parser("list")
     listing.add_argument("--action")
     listing.add_argument("--limit", type=int, default=100)
-    listing.set_defaults(run=audit_list)
+    listing.set_defaults(run=_said(audit_list))
     vpn = groups.add_parser("vpn").add_subparsers(dest="verb", required=True)
-    vpn.add_parser("state").set_defaults(run=vpn_state_show)
+    vpn.add_parser("state").set_defaults(run=_said(vpn_state_show))
     api = groups.add_parser("api").add_subparsers(dest="verb", required=True)
     restart = api.add_parser("restart")
     restart.add_argument("--timeout", type=float, default=20)
-    restart.set_defaults(run=api_restart)
+    restart.set_defaults(run=_said(api_restart))
