@@ -47,6 +47,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        if self.close_connection:  # say so, or a keep-alive client sends its next request into a closing socket
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
         # Known routes by their template, anything else as one label: the series stay few.
@@ -81,6 +83,7 @@ class Handler(BaseHTTPRequestHandler):
         self.route = "unmatched"  # one connection carries many requests: forget the last one's route
         route, found = web.match(ROUTES, self.command, path)
         if route is None:
+            self.close_connection = True  # its body is not read: it must not be taken for the next request
             if found:
                 return self.reply(405, {"error": f"{self.command} not allowed on {path}", "allowed": found}, {"Allow": ", ".join(found)})
             return self.reply(404, {"error": "not found", "path": path})
