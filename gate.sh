@@ -21,8 +21,9 @@ if [ -f "$here/manifest.json" ]; then
   # Caches, Vite's and Vitest's temporary files and (by default) reports go here; the bundle may be read-only.
   export FLEETGATE_WORK_DIR="${FLEETGATE_WORK_DIR:-/var/tmp/fleetgate-$EUID}"
   (umask 077 && mkdir -p "$FLEETGATE_WORK_DIR/tmp") || { echo "fleetgate: cannot create the work directory $FLEETGATE_WORK_DIR (set FLEETGATE_WORK_DIR); nothing was run" >&2; exit 3; }
+  # Node's compile cache: each iteration's Vitest worker compiles the same modules again without it.
   export TMPDIR="$FLEETGATE_WORK_DIR/tmp" XDG_DATA_HOME="${XDG_DATA_HOME:-$FLEETGATE_WORK_DIR/data}" \
-    VITEST_FS_MODULE_CACHE_PATH="$FLEETGATE_WORK_DIR/vitest-cache"
+    VITEST_FS_MODULE_CACHE_PATH="$FLEETGATE_WORK_DIR/vitest-cache" NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$FLEETGATE_WORK_DIR/node-compile-cache}"
   # A small young generation, and two malloc arenas instead of one per thread (Vitest's worker, V8's and
   # libuv's threads): about 20 MiB less, and the gate's memory on a node stays under 200 MiB (npm run bench).
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
@@ -41,4 +42,7 @@ case " $* " in
   *) bash "$here/reference/setup-host.sh" >&2 || { echo "fleetgate: host setup failed (see above); nothing was run" >&2; exit 3; } ;;
 esac
 export TESTCONTAINERS_RYUK_DISABLED=true
+# Node's compile cache (V8 code for every module): a faster start, and each iteration's Vitest worker
+# does not compile the same modules again (npm run bench: about 0.4 s of 2 s for 5 iterations).
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$here/node_modules/.cache/node-compile-cache}"
 exec "$here/node_modules/.bin/node" "$here/cli/main.ts" "$@"

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GenericContainer, PullPolicy, Wait, type StartedTestContainer } from 'testcontainers';
@@ -14,8 +15,8 @@ import { registerSecret } from '../helpers/redact.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
 import { findMutant } from './mutants.ts';
-import { CONTROL_PLANE, REGISTRY, VPN, type NodeKind } from './node-kinds.ts';
-import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun } from './run-containers.ts';
+import { CONTROL_PLANE, REGISTRY, VPN, publishOnLoopback, type NodeKind } from './node-kinds.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeImagesFrom, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
@@ -23,6 +24,14 @@ const secret = (): string => randomBytes(18).toString('base64url');
 
 /** The values of `names` (a node kind's secrets) out of the run's. */
 const own = (names: readonly string[] | undefined, values: Record<string, string>): Record<string, string> => Object.fromEntries((names ?? []).map((n) => [n, values[n]!]));
+
+/** A port nothing on the host's loopback listens on now (the kernel's pick), for a node published at a known address. */
+export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+  const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
 
 interface KeyPair {
   privateKey: string;
@@ -44,6 +53,7 @@ export interface FleetNodePlan {
 export class ArenaFleet extends ReferenceBuilder {
   #mutant: { name: string; node: string } | undefined;
   #cpus: number | undefined;
+  #outlive = false;
   readonly #nodes: FleetNodePlan[] = [
     { name: 'arena-a', via: 'docker', kind: REGISTRY },
     { name: 'arena-b1', via: 'docker', kind: CONTROL_PLANE },
@@ -77,6 +87,15 @@ export class ArenaFleet extends ReferenceBuilder {
     return this;
   }
 
+  /**
+   * The nodes stay after this process exits (`npm run stack:up`): no owner pid on them, so a later run's
+   * reaper leaves them alone, and `npm run stack:down` removes them by run id.
+   */
+  outlivingThisProcess(): this {
+    this.#outlive = true;
+    return this;
+  }
+
   /** The fault switch and the node it is on, once withMutant named one. */
   get mutant(): { readonly name: string; readonly node: string } | undefined {
     return this.#mutant;
@@ -92,28 +111,47 @@ export class ArenaFleet extends ReferenceBuilder {
     const client = keyPair(dir, 'client');
     const host = keyPair(dir, 'host');
     [...Object.values(secrets), ...Object.values(nodeSecrets), client.privateKey, host.privateKey].forEach(registerSecret);
+    // A node another kind `needs` (node-kinds.ts) is published on a host port chosen now, so both start together.
+    const published = new Map<string, { plan: FleetNodePlan; port: number; address: string }>();
+    for (const needs of new Set(this.#nodes.flatMap((n) => n.kind.needs ?? []))) {
+      const plan = this.#nodes.find((n) => n.kind.role === needs.role);
+      if (plan && !published.has(needs.role)) published.set(needs.role, { plan, port: needs.port, address: `127.0.0.1:${await freePort()}` });
+    }
+    const needed = (kind: NodeKind): Record<string, string> => {
+      const target = kind.needs && published.get(kind.needs.role);
+      return target ? { ...kind.needs!.env(target.address), ...own(kind.needs!.secrets, secrets) } : {};
+    };
+    const registries = [...published.values()].map((p) => p.address);
     this.log(`starting the reference fleet: ${this.#nodes.map((n) => `${n.name} (${n.via})`).join(', ')}${this.#mutant ? `; mutant ${this.#mutant.name} on ${this.#mutant.node}` : ''}`);
     try {
+      // Instances B starts carry the same owner: a kept stack's outlive this process too.
+      const owner = this.#outlive ? `${hostname()}:stack` : `${hostname()}:${process.pid}`;
       const started = await Promise.all(this.#nodes.map((plan) => {
         const { kind } = plan;
+        const publish = [...published.values()].find((p) => p.plan === plan);
         const base = new GenericContainer(images[kind.image])
           .withName(`fleetgate-${plan.name}-${this.runId}`)
           .withHostname(plan.name)
-          .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
+          .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: owner })
           .withEnvironment({
-            ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
+            ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ...needed(kind),
+            // What a node starts itself (node B's instances) carries the run's labels too: removed with the run.
+            FLEETGATE_RUN_LABELS: `${LABEL_RUN}=${this.runId},${LABEL_OWNER}=${owner}`,
+            ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
             ...(plan.via === 'ssh' ? { FLEETGATE_SSH_AUTHORIZED_KEY: client.publicKey, FLEETGATE_SSH_HOST_KEY: host.privateKey } : {}),
           })
           .withResourcesQuota({ memory: 1, ...(this.#cpus ? { cpu: this.#cpus } : {}) })
           .withPullPolicy(PullPolicy.defaultPolicy())
           .withWaitStrategy(Wait.forLogMessage(kind.readyLog))
           .withStartupTimeout(120_000);
-        const container = kind.configure ? kind.configure(base) : base;
+        const configured = kind.configure ? kind.configure(base) : base;
+        const container = publish ? publishOnLoopback(configured, publish.port, Number(publish.address.split(':')[1])) : configured;
         return (plan.via === 'ssh' ? container.withExposedPorts(22) : container).start();
       }));
-      return new StartedArenaFleet(this.runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey });
+      return new StartedArenaFleet(this.runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey }, registries);
     } catch (error) {
       await removeRun(this.runId);
+      await removeImagesFrom(registries);
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`the reference fleet did not start: ${(error as Error).message}`, { cause: error });
     }
@@ -125,9 +163,12 @@ export class StartedArenaFleet implements AsyncDisposable {
   readonly dir: string;
   readonly inventoryFile: string;
   readonly #secrets: Record<string, string>;
+  /** Registries published for the run (`host:port`): what the host's daemon pulled from them goes with the run. */
+  readonly #registries: readonly string[];
 
-  constructor(runId: string, dir: string, plans: readonly FleetNodePlan[], containers: readonly StartedTestContainer[], secrets: Record<string, string>, ssh: { client: string; hostPublicKey: string }) {
+  constructor(runId: string, dir: string, plans: readonly FleetNodePlan[], containers: readonly StartedTestContainer[], secrets: Record<string, string>, ssh: { client: string; hostPublicKey: string }, registries: readonly string[] = []) {
     this.runId = runId;
+    this.#registries = registries;
     this.dir = dir;
     this.#secrets = secrets;
     mkdirSync(join(dir, 'profiles'));
@@ -152,8 +193,21 @@ export class StartedArenaFleet implements AsyncDisposable {
     Object.assign(process.env, this.#secrets);
   }
 
+  /** The same secrets as a file (mode 600) a shell sources, for a stack kept after this process (`set -a; . FILE`). */
+  writeSecretsFile(): string {
+    const file = join(this.dir, 'secrets.env');
+    writeFileSync(file, Object.entries(this.#secrets).map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
+    return file;
+  }
+
+  /** Registries (host addresses) whose pulled images go with the fleet. */
+  get registries(): readonly string[] {
+    return this.#registries;
+  }
+
   async stop(): Promise<void> {
     await removeRun(this.runId);
+    await removeImagesFrom(this.#registries);
     rmSync(this.dir, { recursive: true, force: true });
   }
 

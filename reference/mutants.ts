@@ -36,6 +36,21 @@ const CONTROL_PLANE_MUTANTS = [
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },
 ];
 
+// Node B's instances (issue 7): acceptance criteria for them come with the lifecycle suite (issue 8), so
+// `npm run mutants` leaves these out; test/integration/node-b-instances.test.ts shows what each changes.
+const INSTANCE_MUTANTS = [
+  { name: 'spawn-not-idempotent', defect: 'every spawn starts another container, even for a principal that has one', mustKill: ['a repeat or concurrent spawn returns the same instance'] },
+  { name: 'reaper-off', defect: 'the lease reaper never runs: expired instances stay', mustKill: ['an instance is removed when its lease expires'] },
+  { name: 'lease-ttl-ignored', defect: 'a lease expires in a day whatever TTL was asked for', mustKill: ['an instance is removed when its lease expires'] },
+  { name: 'reset-leaves-old-container', defect: 'reset starts a new container and leaves the old one running', mustKill: ['reset replaces the instance container'] },
+  { name: 'destroy-leaves-residue', defect: 'destroy (and the reaper) stop the container but never remove it', mustKill: ['destroy leaves no container behind'] },
+  { name: 'registry-error-swallowed', defect: 'a failed pull is ignored: spawn reports success with no container', mustKill: ['a spawn the registry cannot serve fails with the reason'] },
+  {
+    name: 'duplicate-instance-after-restart', defect: 'after an API restart every instance is taken as vanished and a spawn starts a second container',
+    mustKill: ['a spawn after an API restart returns the same instance'],
+  },
+].map((m) => ({ ...m, suite: 'lifecycle' }));
+
 // Node B's player-facing API (accounts, principals, teams, sessions, audit): criteria for them come with the
 // lifecycle and drills suites (issue 8), so `npm run mutants` leaves these out; test/integration/node-b-accounts.test.ts
 // shows what each changes.
@@ -82,7 +97,7 @@ const REGISTRY_MUTANTS = [
 ];
 
 export const MUTANTS: readonly Mutant[] = [
-  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...ACCOUNTS_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
+  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
 ];
 
 /** The mutants preflight criteria must kill: what `npm run mutants` judges. */

@@ -18,11 +18,20 @@ export interface NodeKind {
   readonly secrets: readonly string[];
   /** Env names only the node gets (fresh values per run), never the gate's environment. */
   readonly nodeSecrets?: readonly string[];
+  /**
+   * A node of another role this one reaches through the host rather than a network of the fleet (node B's
+   * instances are pulled by the host's Docker daemon from node A's registry): the fleet publishes that
+   * node's `port` on a free host port and gives this node its `host:port` (`env`) and the named secrets of
+   * the run. With no node of that role in the fleet (`--role`), the node runs without it.
+   */
+  readonly needs?: { readonly role: string; readonly port: number; readonly secrets: readonly string[]; env(address: string): Record<string, string> };
   /** Container settings beyond the fleet's (tmpfs, capabilities, devices). */
   configure?(container: GenericContainer): GenericContainer;
   /** The node's profile as it sees itself: its own ports on loopback, pinned to its hostname. */
   profile(node: string): ProfileInput;
 }
+
+const DOCKER_SOCKET = '/var/run/docker.sock';
 
 export const CONTROL_PLANE: NodeKind = {
   role: NODE_B_ROLE,
@@ -30,8 +39,11 @@ export const CONTROL_PLANE: NodeKind = {
   readyLog: '[node-b] ready',
   secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
   // The bootstrap admin's password and the token node C reads B's VPN state with (reference/README.md).
-  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_ADMIN_PASSWORD', 'ARENA_VPN_STATE_TOKEN'],
-  configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' }),
+  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_SERVICE_TOKEN', 'ARENA_ADMIN_PASSWORD', 'ARENA_VPN_STATE_TOKEN'],
+  // Instances are sibling containers: the host's Docker socket, and node A's registry as the host reaches it.
+  needs: { role: NODE_A_ROLE, port: NODE_A_PORTS.registry, secrets: ['ARENA_REGISTRY_PASSWORD'], env: (address) => ({ ARENA_REGISTRY: address }) },
+  configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
+    .withBindMounts([{ source: DOCKER_SOCKET, target: DOCKER_SOCKET }]),
   profile: (node) => nodeBProfile({ node, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: node } }),
 };
 
@@ -53,7 +65,17 @@ class HostSettings extends GenericContainer {
     host.Sysctls = { ...host.Sysctls, ...settings.sysctls };
     return container;
   }
+
+  /** testcontainers publishes on every interface; this node's port is for the host itself. */
+  static onLoopback(container: GenericContainer, port: number, hostPort: number): GenericContainer {
+    container.withExposedPorts({ container: port, host: hostPort });
+    (container as HostSettings).hostConfig.PortBindings![`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }];
+    return container;
+  }
 }
+
+/** Publish a node's `port` at `hostPort` on the host's loopback only (what another node `needs` through the host). */
+export const publishOnLoopback = (container: GenericContainer, port: number, hostPort: number): GenericContainer => HostSettings.onLoopback(container, port, hostPort);
 
 export const VPN: NodeKind = {
   role: NODE_C_ROLE,

@@ -10,7 +10,7 @@ import { isAlive } from './pids.ts';
 export const LABEL_RUN = 'org.fleetgate.run';
 /** Which reference node a container is. */
 export const LABEL_NODE = 'org.fleetgate.node';
-/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. */
+/** `<host>:<pid>` of the process that started the container: lets a later run reap what a killed one left. `<host>:stack` outlives its process (`npm run stack:up`). */
 export const LABEL_OWNER = 'org.fleetgate.owner';
 
 const docker = async (args: string[]): Promise<string> => (await promisify(execFile)('docker', args)).stdout;
@@ -18,16 +18,33 @@ const lines = (text: string): string[] => text.split('\n').filter(Boolean);
 const ofRun = (runId: string): string[] => ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`];
 const removal = (ids: string[]): string[] => ['rm', '-f', '-v', ...ids];
 
-/** Remove every container a run created (by label), whatever state it is in. */
+/**
+ * Remove every container a run created (by label), whatever state it is in. A second look catches what a
+ * node of the run started (node B's instances) while the first removal was under way.
+ */
 export async function removeRun(runId: string): Promise<void> {
-  const ids = lines(await docker(ofRun(runId)).catch(() => ''));
-  if (ids.length) await docker(removal(ids)).catch(() => undefined);
+  for (let pass = 0; pass < 3; pass++) {
+    const ids = lines(await docker(ofRun(runId)).catch(() => ''));
+    if (!ids.length) return;
+    await docker(removal(ids)).catch(() => undefined);
+  }
+}
+
+/** Remove the images the host's daemon pulled from registries of a run (`host:port`, published for that run only). */
+export async function removeImagesFrom(registries: readonly string[]): Promise<void> {
+  for (const registry of registries) {
+    const refs = lines(await docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).catch(() => '')).filter((ref) => ref.startsWith(`${registry}/`));
+    if (refs.length) await docker(['rmi', ...refs]).catch(() => undefined);
+  }
 }
 
 /** removeRun, synchronously: for a process that exits now (a second stop request) and cannot wait. */
 export function removeRunNow(runId: string): void {
-  const ids = lines(spawnSync('docker', ofRun(runId), { encoding: 'utf8' }).stdout ?? '');
-  if (ids.length) spawnSync('docker', removal(ids));
+  for (let pass = 0; pass < 3; pass++) {
+    const ids = lines(spawnSync('docker', ofRun(runId), { encoding: 'utf8' }).stdout ?? '');
+    if (!ids.length) return;
+    spawnSync('docker', removal(ids));
+  }
 }
 
 /** Names of the containers fleetgate runs created that still exist: one run's (runId), or every run's. */
@@ -42,7 +59,7 @@ export async function reapOrphans(log: (line: string) => void = () => undefined)
   const orphans = lines(listed).flatMap((line) => {
     const [name, owner = ''] = line.split(' ');
     const [host, pid] = owner.split(':');
-    return host === hostname() && pid && !isAlive(Number(pid)) ? [name!] : [];
+    return host === hostname() && /^\d+$/.test(pid ?? '') && !isAlive(Number(pid)) ? [name!] : [];
   });
   if (orphans.length) {
     await docker(removal(orphans));

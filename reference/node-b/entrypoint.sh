@@ -20,6 +20,18 @@ umask 077
   echo "ARENA_ADMIN_PASSWORD=${ARENA_ADMIN_PASSWORD:-}"
   echo "ARENA_VPN_STATE_TOKEN=${ARENA_VPN_STATE_TOKEN:-}"
 } > /etc/arena/arena.env
+# Instances: sibling containers pulled from node A's registry (ARENA_REGISTRY, as the host's Docker daemon
+# reaches it) through the host's Docker socket; labels the deployment wants on each (FLEETGATE_RUN_LABELS).
+{
+  echo "ARENA_REGISTRY=${ARENA_REGISTRY:-}"
+  echo "ARENA_REGISTRY_USER=${ARENA_REGISTRY_USER:-ctf}"
+  echo "ARENA_REGISTRY_PASSWORD=${ARENA_REGISTRY_PASSWORD:-}"
+  echo "ARENA_CHALLENGES=${ARENA_CHALLENGES:-web-warmup,pwn-echo}"
+  echo "ARENA_INSTANCE_TTL=${ARENA_INSTANCE_TTL:-3600}"
+  echo "ARENA_RECONCILE_INTERVAL=${ARENA_RECONCILE_INTERVAL:-30}"
+  echo "ARENA_INSTANCE_LABELS=${FLEETGATE_RUN_LABELS:-}"
+  echo "ARENA_SERVICE_TOKEN=${ARENA_SERVICE_TOKEN:-}"
+} > /etc/arena/instances.env
 
 days=90
 [ "$mutant" = cert-expiring ] && days=3

@@ -169,9 +169,9 @@ describe('bad input exits 2 with one clear line', () => {
 });
 
 test('a role the reference stack does not have is refused before anything starts', async () => {
-  const run = await gate(['--role', 'vpn', '--iterations', '1']);
+  const run = await gate(['--role', 'bitcoin-node', '--iterations', '1']);
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toMatch(/--role vpn: the embedded reference fleet has no vpn node \(its roles: control-plane, registry\)/);
+  expect(run.stderr).toMatch(/--role bitcoin-node: the embedded reference fleet has no bitcoin-node node \(its roles: registry, control-plane, vpn\)/);
   expect(run.stdout).not.toMatch(/starting the reference/);
 });
 

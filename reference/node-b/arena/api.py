@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import psycopg2
 import redis
 
-from . import accounts_api, admin_api, config, health, metrics, mutant, teams_api, vpn_api, web
+from . import accounts_api, admin_api, config, health, instance_http, instance_metrics, instance_worker, metrics, mutant, teams_api, vpn_api, web
 
 CFG = config.load()
 PID_FILE = "/run/arena-api.pid"
@@ -69,7 +69,9 @@ class Handler(BaseHTTPRequestHandler):
             state = health.readiness(CFG)
             return self.reply(200 if state["ready"] else 503, state)
         if path == "/metrics":
-            return self.reply(200, metrics.REGISTRY.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
+            # The registry's metrics (requests, audit events, VPN peers), then the instances' own (kept in Redis and the database).
+            text = metrics.REGISTRY.render() + instance_metrics.render(CFG)
+            return self.reply(200, text, content_type="text/plain; version=0.0.4; charset=utf-8")
         return self.dispatch()
 
     def do_POST(self):
@@ -81,6 +83,9 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self) -> None:
         path = urlsplit(self.path).path
         self.route = "unmatched"  # one connection carries many requests: forget the last one's route
+        if instance_http.handles(self.path):
+            self.route = "/api/instances" if path == "/api/instances" else "/api/instances/{slug}/{verb}"
+            return instance_http.dispatch(self, self.command)
         route, found = web.match(ROUTES, self.command, path)
         if route is None:
             self.close_connection = True  # its body is not read: it must not be taken for the next request
@@ -122,6 +127,7 @@ def main() -> None:
     plain = ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("ARENA_HTTP_PORT", "8080"))), Handler)
     secure = tls_server(int(os.environ.get("ARENA_TLS_PORT", "8443")))
     threading.Thread(target=secure.serve_forever, daemon=True).start()
+    instance_worker.start()
     restart_on_hangup()
     # `arena api restart` finds the process here, and knows a new interpreter by a new boot id.
     for path, value in ((PID_FILE, str(os.getpid())), (BOOT_FILE, secrets.token_hex(8))):

@@ -4,7 +4,7 @@ import json
 import sys
 import urllib.request
 
-from . import bootstrap_accounts, cli_accounts, config, db, health
+from . import bootstrap_accounts, cli_accounts, config, db, health, instance_cli
 
 
 def emit(result: dict, as_json: bool) -> int:
@@ -66,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     dbp.add_parser("bootstrap").set_defaults(run=db_bootstrap)
     hp = groups.add_parser("health").add_subparsers(dest="verb", required=True)
     hp.add_parser("all").set_defaults(run=health_all)
+    instance_cli.register(groups)
     cli_accounts.register(groups)
     return root
 

@@ -11,8 +11,10 @@ alter table users
   add constraint users_email_lower check (email = lower(email));
 
 -- A principal is who instances and a VPN subnet belong to: a solo user's personal one, or a team's.
+-- A team's principal belongs to no user. (A solo one the API makes always has its user; one an operator makes
+-- by hand for instances alone may have none: such a principal is in no VPN state.)
 alter table principals
-  add constraint principals_owner check ((kind = 'solo') = (user_id is not null));
+  add constraint principals_team_has_no_user check (kind = 'solo' or user_id is null);
 -- Exactly one personal principal per user, also when two requests create it at once (insert … on conflict).
 create unique index principals_one_solo_per_user on principals (user_id) where kind = 'solo';
 

@@ -1,0 +1,110 @@
+// `npm run stack:up` / `stack:down` / `stack:status`: the reference fleet kept running for a person (the
+// runbook's staging steps by hand, a spec against a live stack), not for one gate run. What is up is
+// written to .stack/stack.json: its run id (every container carries it) and the folder with the
+// inventory, profiles, ssh keys and secrets. `down` removes the containers by run id (volumes with them),
+// the images its nodes pulled, and that folder, and checks that docker shows nothing of the run any more.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { leftoverContainers, removeImagesFrom, removeRun } from './run-containers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** Where what is up is written (FLEETGATE_STACK_STATE: another folder, e.g. a test's own). */
+const STATE_DIR = process.env.FLEETGATE_STACK_STATE || join(ROOT, '.stack');
+const STATE_FILE = join(STATE_DIR, 'stack.json');
+
+interface StackState {
+  runId: string;
+  dir: string;
+  inventory: string;
+  secrets: string;
+  startedAt: string;
+  /** Where the nodes pulled challenge images from: those images go with the stack. */
+  registries: readonly string[];
+  nodes: { name: string; role: string; container: string }[];
+}
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function readState(): StackState | undefined {
+  if (!existsSync(STATE_FILE)) return undefined;
+  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as StackState;
+}
+
+async function up(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { role: { type: 'string' }, mutant: { type: 'string' }, 'mutant-node': { type: 'string' } } });
+  const running = readState();
+  if (running) {
+    say(`stack: ${running.runId} is already up (started ${running.startedAt}); npm run stack:down first`);
+    return 2;
+  }
+  const { ArenaFleet } = await import('./fleet.ts');
+  const runId = `stack-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const t0 = performance.now();
+  const builder = new ArenaFleet().withRunId(runId).outlivingThisProcess().withLog(say);
+  if (values.role) builder.withRole(values.role);
+  const fleet = await builder.withMutant(values.mutant, values['mutant-node']).start();
+  const secrets = fleet.writeSecretsFile();
+  const { parse } = await import('yaml');
+  const inventory = parse(readFileSync(fleet.inventoryFile, 'utf8')) as { nodes: { name: string; role: string; transport: { kind: string; container?: string; port?: number } }[] };
+  const state: StackState = {
+    runId, dir: fleet.dir, inventory: fleet.inventoryFile, secrets, startedAt: new Date().toISOString(), registries: fleet.registries,
+    nodes: inventory.nodes.map((n) => ({ name: n.name, role: n.role, container: `fleetgate-${n.name}-${runId}` })),
+  };
+  mkdirSync(STATE_DIR, { recursive: true });
+  writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  say(`\nstack ${runId} up in ${((performance.now() - t0) / 1000).toFixed(1)} s:`);
+  for (const n of state.nodes) say(`  ${n.name.padEnd(9)} ${n.role.padEnd(14)} docker exec -it ${n.container} bash`);
+  say(`\nthe gate on every node:  set -a; . ${secrets}; set +a; ./gate.sh fleet --inventory ${fleet.inventoryFile}`);
+  say('remove it all:           npm run stack:down');
+  return 0;
+}
+
+async function down(): Promise<number> {
+  const state = readState();
+  if (!state) {
+    say(`stack: nothing is up (no ${STATE_FILE})`);
+    return 0;
+  }
+  await removeRun(state.runId);
+  await removeImagesFrom(state.registries);
+  rmSync(state.dir, { recursive: true, force: true });
+  const left = await leftoverContainers(state.runId);
+  if (left.length) {
+    say(`stack: ${state.runId}: containers still there after removal: ${left.join(', ')}`);
+    return 1;
+  }
+  rmSync(STATE_DIR, { recursive: true, force: true });
+  say(`stack ${state.runId} removed: its ${state.nodes.length} containers, their volumes and ${state.dir}`);
+  return 0;
+}
+
+async function status(): Promise<number> {
+  const state = readState();
+  if (!state) {
+    say('stack: nothing is up');
+    return 1;
+  }
+  const present = new Set(await leftoverContainers(state.runId));
+  say(`stack ${state.runId}, up since ${state.startedAt}; inventory ${state.inventory}`);
+  for (const n of state.nodes) say(`  ${present.has(n.container) ? '✓' : '✗'} ${n.name.padEnd(9)} ${n.role.padEnd(14)} ${n.container}`);
+  return state.nodes.every((n) => present.has(n.container)) ? 0 : 1;
+}
+
+const [verb, ...rest] = process.argv.slice(2);
+const verbs: Record<string, (args: string[]) => Promise<number>> = { up, down, status };
+const run = verbs[verb ?? ''];
+if (!run) {
+  process.stderr.write(`usage: npm run stack:up [-- --role R] [-- --mutant NAME [--mutant-node NODE]] | npm run stack:down | npm run stack:status\n`);
+  process.exitCode = 2;
+} else {
+  let code: number;
+  try {
+    code = await run(rest);
+  } catch (error) {
+    process.stderr.write(`stack: ${(error as Error).message.split('\n')[0]}\n`);
+    code = 1;
+  }
+  // testcontainers keeps its Docker client's sockets open: the stack stays, this process goes.
+  process.exit(code);
+}
