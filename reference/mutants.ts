@@ -51,6 +51,20 @@ const INSTANCE_MUTANTS = [
   },
 ].map((m) => ({ ...m, suite: 'lifecycle' }));
 
+// Node B's player-facing API (accounts, principals, teams, sessions, audit): criteria for them come with the
+// lifecycle and drills suites (issue 8), so `npm run mutants` leaves these out; test/integration/node-b-accounts.test.ts
+// shows what each changes.
+const ACCOUNTS_MUTANTS: Omit<Mutant, 'role'>[] = [
+  {
+    name: 'team-cap-unenforced-under-concurrency', suite: 'lifecycle', defect: 'team joins count members without locking the team: the cap of 4 holds one join at a time, not under concurrent joins',
+    mustKill: ['teams never exceed 4 active members'],
+  },
+  { name: 'solo-second-principal', suite: 'lifecycle', defect: 'a solo user\'s personal principal is made check-then-insert with no unique index: concurrent first requests make two', mustKill: ['a solo user has exactly one personal principal'] },
+  { name: 'session-lost-on-restart', suite: 'drills', defect: 'sessions live in the API process\'s memory, not Redis: an API restart signs everyone out', mustKill: ['sessions survive an API restart'] },
+  { name: 'audit-row-missing', suite: 'lifecycle', defect: 'a failed login writes no audit_log row', mustKill: ['every lifecycle and security event writes an audit row'] },
+  { name: 'readyz-lies-db-down', suite: 'drills', defect: '/readyz keeps answering 200 once PostgreSQL has been up, also while it is down', mustKill: ['/readyz turns 503 while the database is down'] },
+];
+
 const VPN_MUTANTS = [
   {
     name: 'cross-team-forwarding', defect: 'the forwarding rules let every peer reach every team subnet, not only its own',
@@ -82,7 +96,9 @@ const REGISTRY_MUTANTS = [
   { name: 'registry-memory-hog', defect: 'a process holds 750 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
 ];
 
-export const MUTANTS: readonly Mutant[] = [...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS)];
+export const MUTANTS: readonly Mutant[] = [
+  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
+];
 
 /** The mutants preflight criteria must kill: what `npm run mutants` judges. */
 export const PREFLIGHT_MUTANTS: readonly Mutant[] = MUTANTS.filter((m) => (m.suite ?? 'preflight') === 'preflight');

@@ -38,7 +38,8 @@ export const CONTROL_PLANE: NodeKind = {
   image: 'nodeB',
   readyLog: '[node-b] ready',
   secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
-  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_SERVICE_TOKEN'],
+  // The bootstrap admin's password and the token node C reads B's VPN state with (reference/README.md).
+  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_SERVICE_TOKEN', 'ARENA_ADMIN_PASSWORD', 'ARENA_VPN_STATE_TOKEN'],
   // Instances are sibling containers: the host's Docker socket, and node A's registry as the host reaches it.
   needs: { role: NODE_A_ROLE, port: NODE_A_PORTS.registry, secrets: ['ARENA_REGISTRY_PASSWORD'], env: (address) => ({ ARENA_REGISTRY: address }) },
   configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' })

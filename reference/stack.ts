@@ -8,6 +8,7 @@ import { registerSecret } from '../helpers/redact.ts';
 import { writeTempProfile, type TempProfile } from '../helpers/profile/temp-file.ts';
 import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
+import { CONTROL_PLANE } from './node-kinds.ts';
 import { nodeBProfile, NODE_B_ROLE } from './profiles/node-b.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeRun, removeRunNow } from './run-containers.ts';
 
@@ -45,14 +46,14 @@ export class ArenaStack extends ReferenceBuilder {
 
   async #startNodeB(image: string, signal: AbortSignal | undefined): Promise<StartedArenaStack> {
     const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
-    const sessionSecret = secret() + secret();
-    [...Object.values(secrets), sessionSecret].forEach(registerSecret);
+    const nodeSecrets = Object.fromEntries((CONTROL_PLANE.nodeSecrets ?? []).map((n) => [n, secret() + secret()]));
+    [...Object.values(secrets), ...Object.values(nodeSecrets)].forEach(registerSecret);
     const name = `fleetgate-arena-b-${this.runId}`;
     this.log(`starting reference node B (${name}${this.#mutant ? `, mutant ${this.#mutant}` : ''})`);
     const container = new GenericContainer(image)
       .withName(name)
       .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: 'arena-b', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
-      .withEnvironment({ ...secrets, ARENA_SESSION_SECRET: sessionSecret, ARENA_MUTANT: this.#mutant ?? '' })
+      .withEnvironment({ ...secrets, ...nodeSecrets, ARENA_MUTANT: this.#mutant ?? '' })
       .withExposedPorts(8080, 8443, 5432, 6379)
       .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
       .withResourcesQuota({ memory: 1 })

@@ -15,6 +15,10 @@ umask 077
   echo "ARENA_REDIS_URL=redis://:${ARENA_REDIS_PASSWORD}@127.0.0.1:6379/0"
   [ "$mutant" = env-missing-var ] || echo "ARENA_SESSION_SECRET=${ARENA_SESSION_SECRET}"
   echo "ARENA_PUBLIC_URL=${ARENA_PUBLIC_URL:-http://127.0.0.1:8080}"
+  # The bootstrap admin (seeded by `arena db bootstrap`) and the token node C presents for the VPN state.
+  echo "ARENA_ADMIN_EMAIL=${ARENA_ADMIN_EMAIL:-admin@arena.local}"
+  echo "ARENA_ADMIN_PASSWORD=${ARENA_ADMIN_PASSWORD:-}"
+  echo "ARENA_VPN_STATE_TOKEN=${ARENA_VPN_STATE_TOKEN:-}"
 } > /etc/arena/arena.env
 # Instances: sibling containers pulled from node A's registry (ARENA_REGISTRY, as the host's Docker daemon
 # reaches it) through the host's Docker socket; labels the deployment wants on each (FLEETGATE_RUN_LABELS).
@@ -82,5 +86,5 @@ if [ -n "${FLEETGATE_SSH_AUTHORIZED_KEY:-}" ]; then
   (umask 077; printf '%s\n' "$FLEETGATE_SSH_HOST_KEY" > /etc/ssh/ssh_host_ed25519_key)
   /usr/sbin/sshd -o HostKey=/etc/ssh/ssh_host_ed25519_key -o PasswordAuthentication=no -o PermitRootLogin=prohibit-password
 fi
-unset FLEETGATE_SSH_HOST_KEY FLEETGATE_SSH_AUTHORIZED_KEY
+unset FLEETGATE_SSH_HOST_KEY FLEETGATE_SSH_AUTHORIZED_KEY ARENA_ADMIN_PASSWORD ARENA_VPN_STATE_TOKEN
 exec python3 -m arena.api

@@ -16,7 +16,10 @@ export const NODE_B_PORTS = { http: 8080, https: 8443, postgres: 5432, redis: 63
 
 export const NODE_B_ROLE = 'control-plane';
 
-export const NODE_B_TABLES = ['users', 'principals', 'teams', 'team_members', 'challenges', 'instances', 'leases', 'audit_log', 'schema_migrations'];
+export const NODE_B_TABLES = [
+  'users', 'principals', 'teams', 'team_members', 'challenges', 'instances', 'leases', 'audit_log', 'schema_migrations',
+  'password_resets', 'mail_deliveries',
+];
 
 export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }: NodeBAddress): ProfileInput {
   return {

@@ -4,7 +4,7 @@ import json
 import sys
 import urllib.request
 
-from . import config, db, health, instance_cli
+from . import bootstrap_accounts, cli_accounts, config, db, health, instance_cli
 
 
 def emit(result: dict, as_json: bool) -> int:
@@ -28,7 +28,7 @@ def db_bootstrap(_args) -> dict:
     except Exception as exc:
         return {"ok": False, "error": f"database unreachable: {str(exc).strip().splitlines()[0]}"}
     try:
-        result = db.bootstrap(conn)
+        result = db.bootstrap(conn, seed=lambda c: bootstrap_accounts.after_migrations(c, cfg))
         return {"ok": True, **result, "tables": db.tables(conn)}
     finally:
         conn.close()
@@ -67,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
     hp = groups.add_parser("health").add_subparsers(dest="verb", required=True)
     hp.add_parser("all").set_defaults(run=health_all)
     instance_cli.register(groups)
+    cli_accounts.register(groups)
     return root
 
 

@@ -9,6 +9,7 @@ REQUIRED = {
     "control-plane": [
         "ARENA_DB_HOST", "ARENA_DB_PORT", "ARENA_DB_NAME", "ARENA_DB_USER", "ARENA_DB_PASSWORD",
         "ARENA_REDIS_URL", "ARENA_SESSION_SECRET", "ARENA_PUBLIC_URL",
+        "ARENA_ADMIN_EMAIL", "ARENA_ADMIN_PASSWORD", "ARENA_VPN_STATE_TOKEN",
     ],
     "registry": ["ARENA_REGISTRY_URL", "ARENA_REGISTRY_USER", "ARENA_REGISTRY_PASSWORD"],
     "vpn": ["ARENA_WG_INTERFACE", "ARENA_WG_SUBNET"],
@@ -19,6 +20,9 @@ RULES = {
     "ARENA_REDIS_URL": (r"^redis://", "a redis:// URL"),
     "ARENA_PUBLIC_URL": (r"^https?://", "an http(s):// URL"),
     "ARENA_SESSION_SECRET": (r"^.{32,}$", "at least 32 characters"),
+    "ARENA_ADMIN_EMAIL": (r"^[^@\s]+@[^@\s]+$", "an email address"),
+    "ARENA_ADMIN_PASSWORD": (r"^.{16,}$", "at least 16 characters"),
+    "ARENA_VPN_STATE_TOKEN": (r"^.{32,}$", "at least 32 characters"),
 }
 
 

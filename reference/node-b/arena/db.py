@@ -29,8 +29,8 @@ def applied(conn) -> list:
         return [row[0] for row in cur.fetchall()]
 
 
-def bootstrap(conn) -> dict:
-    """Apply pending migrations, each in its own transaction; idempotent."""
+def bootstrap(conn, seed=None) -> dict:
+    """Apply pending migrations, each in its own transaction, then seed(conn) (its dict joins the result); idempotent."""
     with conn.cursor() as cur:
         cur.execute("create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())")
     conn.commit()
@@ -44,12 +44,13 @@ def bootstrap(conn) -> dict:
             cur.execute("insert into schema_migrations (version) values (%s)", (version,))
         conn.commit()
         newly.append(version)
+    seeded = seed(conn) if seed else {}
     if mutant.on("missing-table"):
         # The defect: the ledger says every migration ran, yet one table is gone.
         with conn.cursor() as cur:
             cur.execute("drop table if exists audit_log")
         conn.commit()
-    return {"applied": newly, "current": applied(conn)[-1:] or [None]}
+    return {"applied": newly, "current": applied(conn)[-1:] or [None], **seeded}
 
 
 def tables(conn) -> list:

@@ -27,8 +27,21 @@ def check_redis(cfg: dict) -> dict:
         return {"ok": False, "detail": f"unreachable: {exc}"}
 
 
+_database_was_ready = False
+
+
+def _database(cfg: dict) -> dict:
+    global _database_was_ready
+    result = check_database(cfg)
+    _database_was_ready = _database_was_ready or result["ok"]
+    if mutant.on("readyz-lies-db-down") and _database_was_ready and not result["ok"]:
+        # The defect: once the database has been ready, readiness stops asking it.
+        return {"ok": True, "detail": "migrations applied"}
+    return result
+
+
 def readiness(cfg: dict) -> dict:
-    checks = {"database": check_database(cfg), "redis": check_redis(cfg)}
+    checks = {"database": _database(cfg), "redis": check_redis(cfg)}
     ready = all(c["ok"] for c in checks.values())
     if mutant.on("readyz-stuck"):
         ready = False

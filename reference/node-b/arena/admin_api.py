@@ -1,0 +1,54 @@
+"""HTTP: the admin surface (JSON; the pages with appearance presets come later): users, teams, the audit
+log, disabling a user. Admin is a role of a user (the bootstrap admin is seeded by `arena db bootstrap`)."""
+from . import accounts, app, audit, principals, teams
+from .web import HttpError, Refusal, Route
+
+
+def _admin(req, cur) -> dict:
+    user = app.user(req, cur)
+    if not user["isAdmin"]:  # a signed-in player trying the admin surface is a security event
+        audit.record(cur, "admin.denied", f"user:{user['id']}", user["id"], path=req.path)
+        raise Refusal(403, "admins only")
+    return user
+
+
+def users(req):
+    with app.transaction() as cur:
+        _admin(req, cur)
+        found = [{**u, "principal": principals.current(cur, u["id"])} for u in accounts.list_all(cur)]
+    return 200, {"users": found}
+
+
+def team_list(req):
+    with app.transaction() as cur:
+        _admin(req, cur)
+        return 200, {"teams": teams.list_all(cur)}
+
+
+def audit_log(req):
+    try:
+        limit = min(int(req.query.get("limit", "100")), 1000)
+    except ValueError:
+        raise HttpError(400, "limit must be a number") from None
+    with app.transaction() as cur:
+        _admin(req, cur)
+        return 200, {"entries": audit.recent(cur, req.query.get("action"), limit)}
+
+
+def disable_user(req):
+    with app.transaction() as cur:
+        admin = _admin(req, cur)
+        try:
+            user_id = int(req.params["id"])
+        except ValueError:
+            raise HttpError(404, f"no user {req.params['id']!r}") from None
+        user = accounts.disable(cur, user_id, f"admin:{admin['id']}")
+    return 200, {"user": user, "sessionsEnded": app.SESSIONS.drop_user(user_id)}
+
+
+ROUTES = [
+    Route("GET", "/api/admin/users", users),
+    Route("GET", "/api/admin/teams", team_list),
+    Route("GET", "/api/admin/audit", audit_log),
+    Route("POST", "/api/admin/users/{id}/disable", disable_user),
+]

@@ -1,0 +1,23 @@
+// The fault switches' catalogue: `npm run mutants` judges exactly the preflight ones; a mutant of a later
+// suite still names its node's role, its suite and the criteria that will have to catch it.
+import { expect, test } from 'vitest';
+import { MUTANTS, PREFLIGHT_MUTANTS } from '../../reference/mutants.ts';
+import { REFERENCE_ROLES } from '../../reference/node-kinds.ts';
+
+test('names are unique; each mutant breaks a reference role and names what must catch it', () => {
+  expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+  for (const m of MUTANTS) {
+    expect(REFERENCE_ROLES, m.name).toContain(m.role);
+    expect(m.mustKill.length, m.name).toBeGreaterThan(0);
+  }
+});
+
+test('the preflight matrix holds the mutants without a suite and no other; the rest name a suite that exists', () => {
+  expect(PREFLIGHT_MUTANTS.map((m) => m.name)).toEqual(MUTANTS.filter((m) => m.suite === undefined || m.suite === 'preflight').map((m) => m.name));
+  for (const m of MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m))) expect(['lifecycle', 'isolation', 'drills'], m.name).toContain(m.suite);
+  const accounts = ['team-cap-unenforced-under-concurrency', 'solo-second-principal', 'session-lost-on-restart', 'audit-row-missing', 'readyz-lies-db-down'];
+  expect(MUTANTS.filter((m) => accounts.includes(m.name)).map((m) => [m.name, m.role, m.suite])).toEqual([
+    ['team-cap-unenforced-under-concurrency', 'control-plane', 'lifecycle'], ['solo-second-principal', 'control-plane', 'lifecycle'],
+    ['session-lost-on-restart', 'control-plane', 'drills'], ['audit-row-missing', 'control-plane', 'lifecycle'], ['readyz-lies-db-down', 'control-plane', 'drills'],
+  ]);
+});
