@@ -8,6 +8,7 @@ import { resolveOptions, runId, type RawOptions } from './options.ts';
 import { Progress } from './report/progress.ts';
 import { runGate } from './gate/run-gate.ts';
 import { redact } from '../helpers/redact.ts';
+import { endKeptThreads } from './gate/kept-threads.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -80,6 +81,8 @@ async function subcommand(argv: string[]): Promise<number | undefined> {
 }
 
 const exitCode = (await subcommand(process.argv)) ?? (await main(process.argv));
+// The gate's worker threads outlive each run (kept-threads.ts): end them, without waiting on a hung criterion.
+await Promise.race([endKeptThreads(), new Promise((done) => setTimeout(done, 1_000).unref())]);
 // Embedded Vitest sets process.exitCode itself, and a cancelled run still winding down may do so after
 // this point: the gate's code is the one the process exits with.
 process.exitCode = exitCode;

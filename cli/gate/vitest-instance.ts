@@ -6,8 +6,11 @@ import type { Writable } from 'node:stream';
 import { createVitest, type Reporter, type Vitest } from 'vitest/node';
 import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import { keepingOurSignalHandlers } from './own-signals.ts';
+import { keptThreads } from './kept-threads.ts';
 import { offeredSuites, type SuitesDir } from './criterion-id.ts';
 import { runsFromBundle, viteCacheOptions } from '../work-dir.ts';
+
+const GATE_SEED = Date.now();
 
 export interface Selection {
   role: string;
@@ -35,7 +38,10 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
       passWithNoTests: true,
       // Specs run in a worker thread of this process, not a second Node process: on a node the gate must
       // stay lean (npm run bench: about 185 MiB for preflight with one thread, against 310 with forks).
-      pool: 'threads',
+      // The thread is kept from one iteration to the next (kept-threads.ts): no start-up per iteration.
+      pool: keptThreads,
+      // One seed for the whole gate run: a kept thread serves only runs configured as it was.
+      sequence: { seed: GATE_SEED },
       ...(runsFromBundle(ROOT) ? { maxWorkers: 1 } : {}),
       projects: roleProjects({ roles: [selection.role], suitesDirs: selection.suitesDirs.map((s) => s.dir), referenceSetup: false }),
       reporters: options.reporters,
