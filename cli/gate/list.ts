@@ -1,4 +1,5 @@
 // --list: which criteria the selection would run, collected without running any of them.
+import { endKeptThreads } from './kept-threads.ts';
 import { Writable } from 'node:stream';
 import { gateVitest, suiteFilters, type Selection } from './vitest-instance.ts';
 import { criterionId, grepPattern, matchesGrep, whereIs } from './criterion-id.ts';
@@ -30,5 +31,7 @@ export async function listCriteria(selection: Selection): Promise<{ criteria: Li
     return { criteria: criteria.sort((a, b) => a.id.localeCompare(b.id)), errors };
   } finally {
     await vitest.close();
+    // Collecting is configured unlike the iterations, so its thread would never be reused: free it now.
+    await endKeptThreads();
   }
 }
