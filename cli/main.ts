@@ -46,8 +46,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       const options = resolveOptions(program.opts<RawOptions>(), id);
       // No profile: the embedded reference fleet, the gate ON each node (--reference-node: node B, from here).
-      if (!options.profile && !options.list && !options.referenceNode) {
-        const { runReferenceFleet } = await import('./commands/reference-fleet.ts');
+      if (!options.profile && !options.referenceNode) {
+        const { listReferenceFleet, runReferenceFleet } = await import('./commands/reference-fleet.ts');
+        if (options.list) return await listReferenceFleet(options, progress);
         return await runReferenceFleet(options, id, { write: (text) => process.stdout.write(text), tty: Boolean(process.stdout.isTTY) });
       }
       return await runGate(options, id, progress);

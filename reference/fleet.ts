@@ -73,10 +73,11 @@ export class ArenaFleet extends ReferenceBuilder {
     return this;
   }
 
-  /** Only the nodes of one role (the same-role fleet of seed 001): the fleet's own tests and benchmark need no more. */
-  withRole(role: string): this {
-    const kept = this.#nodes.filter((n) => n.kind.role === role);
-    if (!kept.length) throw new Error(`no reference node has role "${role}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.role))].join(', ')})`);
+  /** Only the nodes of these roles (one role: the same-role fleet of seed 001, as the fleet's own tests and benchmark use). */
+  withRole(...roles: string[]): this {
+    const kept = this.#nodes.filter((n) => roles.includes(n.kind.role));
+    const unknown = roles.find((role) => !kept.some((n) => n.kind.role === role));
+    if (unknown !== undefined) throw new Error(`no reference node has role "${unknown}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.role))].join(', ')})`);
     this.#nodes.splice(0, this.#nodes.length, ...kept);
     return this;
   }

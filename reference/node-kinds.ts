@@ -91,5 +91,8 @@ export const VPN: NodeKind = {
   profile: (node) => nodeCProfile({ node, match: { hostname: node } }),
 };
 
+/** The kinds of the reference stack's nodes, in the fleet's order. */
+export const REFERENCE_KINDS: readonly NodeKind[] = [REGISTRY, CONTROL_PLANE, VPN];
+
 /** The roles of the reference stack's nodes: what `--role` picks among when no profile is given. */
-export const REFERENCE_ROLES: readonly string[] = [REGISTRY, CONTROL_PLANE, VPN].map((kind) => kind.role);
+export const REFERENCE_ROLES: readonly string[] = REFERENCE_KINDS.map((kind) => kind.role);

@@ -179,7 +179,7 @@ function indent(text: string): string {
 }
 
 /** --list: the preconditions first (they run first), then the selected suites. */
-async function printList(plan: RunPlan, selection: Selection, progress: Progress): Promise<number> {
+export async function printList(plan: RunPlan, selection: Selection, progress: Progress): Promise<number> {
   const parts = [plan.preconditions, plan.selected].filter((s): s is Selection => s !== null);
   const listed = [];
   for (const part of parts.length ? parts : [selection]) listed.push(await listCriteria(part));

@@ -5,7 +5,7 @@ import { writeTempProfile } from '../../helpers/profile/temp-file.ts';
 import { ProfileError } from '../../helpers/profile/load.ts';
 import { loadVarsSchemas } from '../../helpers/profile/vars.ts';
 import { compileProfile } from '../../helpers/profile/compile.ts';
-import type { Profile } from '../../helpers/profile/schema.ts';
+import type { Profile, ProfileInput } from '../../helpers/profile/schema.ts';
 import { nodeBProfile, NODE_B_ROLE } from '../../reference/profiles/node-b.ts';
 import { UsageError } from '../exit-codes.ts';
 import { removeRunNow } from '../../reference/run-containers.ts';
@@ -80,12 +80,18 @@ export async function referenceTarget(runId: string, log: (line: string) => void
   }
 }
 
-/** For collecting criteria without a profile (--list, is anything selected): node B's profile shape, nothing started, placeholder secrets. */
-export function placeholderReferenceTarget(): Promise<Target> {
-  process.env.ARENA_DB_PASSWORD ??= 'not-started';
-  process.env.ARENA_REDIS_PASSWORD ??= 'not-started';
+/**
+ * For collecting criteria without a profile (--list, is anything selected): a reference node's profile shape
+ * (node B's unless given), nothing started, placeholder values for its secrets.
+ */
+export function placeholderReferenceTarget(shape?: { profile: ProfileInput; secrets: readonly string[] }): Promise<Target> {
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
-  const temp = writeTempProfile(nodeBProfile({ transport: { kind: 'docker', container: 'arena-b (not started)' }, host: '127.0.0.1', ports }), 'node B, not started (criteria are collected against it)');
+  const { profile, secrets } = shape ?? {
+    profile: nodeBProfile({ transport: { kind: 'docker', container: 'arena-b (not started)' }, host: '127.0.0.1', ports }),
+    secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
+  };
+  for (const name of secrets) process.env[name] ??= 'not-started';
+  const temp = writeTempProfile(profile, `node ${profile.node}, not started (criteria are collected against it)`);
   return compile(temp.file, { later: async () => temp.remove(), now: () => temp.remove() });
 }
 

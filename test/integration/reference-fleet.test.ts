@@ -52,6 +52,16 @@ describe('the default target, from the README: ./gate.sh --iterations 2', () => 
   });
 });
 
+test('a --grep matching only node A\'s criteria starts node A alone and runs them there', SLOW, async () => {
+  const out = outDir();
+  const run = await gate(['--grep', 'registry check', '--iterations', '1', '--out', out]);
+  expect(run.exitCode, run.all).toBe(0);
+  const doc = fleetResults(out);
+  expect(doc.nodes.map((n) => [n.name, n.status])).toEqual([['arena-a', 'pass']]);
+  expect(doc.criteria.map((c) => c.id)).toEqual(['preflight/configuration.spec.ts::registry check passes on the node']);
+  expect(await fleetgateContainers(doc.fleet.id)).toEqual([]);
+});
+
 test('two SIGTERMs 50 ms apart are one stop request: every node stops, reports are written, no container is left', SLOW, async () => {
   const out = outDir();
   const running = gate(['--iterations', '20', '--out', out], { FLEETGATE_BUNDLE: '' });

@@ -20,14 +20,15 @@ async function nothingStarted(args: string[], env: Record<string, string> = {}):
 
 test('a suite folder without specs (lifecycle): exit 2 in one line, no container, no iteration', async () => {
   expect(await nothingStarted(['--suite', 'lifecycle', '--iterations', '3'])).toMatch(
-    /^fleetgate: no criteria selected for role control-plane, suites lifecycle \(no \*\.spec\.ts files\); see \.\/gate\.sh --list$/,
+    /^fleetgate: no criteria selected for the reference fleet's roles \(registry, control-plane, vpn\), suites lifecycle; see \.\/gate\.sh --list$/,
   );
 });
 
 test('--grep matching no criterion of the reference stack: exit 2, decided by collection, no container', async () => {
   expect(await nothingStarted(['--grep', 'no criterion has this name'])).toMatch(
-    /^fleetgate: no criteria selected for role control-plane, suites preflight, --grep "no criterion has this name"; see \.\/gate\.sh --list$/,
+    /^fleetgate: no criteria selected for the reference fleet's roles \(registry, control-plane, vpn\), suites preflight, --grep "no criterion has this name"; see \.\/gate\.sh --list$/,
   );
+  expect(await nothingStarted(['--role', 'vpn', '--grep', 'registry check'])).toMatch(/^fleetgate: no criteria selected for the reference fleet's roles \(vpn\), suites preflight, --grep "registry check"/);
 });
 
 test('--grep matching nothing with a profile: exit 2 before the first iteration', async () => {
@@ -45,5 +46,15 @@ test('exit 2 leaves no empty report directory behind', async () => {
 test('--list of an empty suite still says so and exits 0', async () => {
   const run = await gate(['--list', '--suite', 'lifecycle']);
   expect(run.exitCode, run.all).toBe(0);
-  expect(run.stdout).toBe('0 criteria would run for control-plane');
+  expect(run.stdout.split('\n')).toEqual(['0 criteria would run for registry', '0 criteria would run for control-plane', '0 criteria would run for vpn']);
+});
+
+test('--list with no profile: each reference role\'s criteria, collected against that role\'s profile', async () => {
+  const run = await gate(['--list', '--grep', 'check passes on the node']);
+  expect(run.exitCode, run.all).toBe(0);
+  expect(run.stdout.split('\n')).toEqual([
+    'preflight/configuration.spec.ts::registry check passes on the node', '1 criteria would run for registry',
+    '0 criteria would run for control-plane',
+    'preflight/configuration.spec.ts::vpn-forwarding check passes on the node', '1 criteria would run for vpn',
+  ]);
 });
