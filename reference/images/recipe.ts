@@ -2,7 +2,7 @@
 // unchanged image is reused and any changed input (mirror, step, build code) builds a new one.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 
 const HERE = import.meta.dirname;
 const REPOSITORY_PREFIX = 'fleetgate/arena-';
@@ -81,11 +81,12 @@ export function currentBaseRecipe(env: NodeJS.ProcessEnv = process.env): BaseRec
 /** A `docker build` of a folder on top of the base. */
 export interface DockerfileImage extends ReferenceImage {
   readonly dir: string;
+  /** Folders every node image carries (reference/node-common): in the build context under their own names. */
+  readonly shared: readonly string[];
   readonly args: readonly string[];
 }
 
-function hashFolder(root: string, seed: string): string {
-  const parts: (string | Buffer)[] = [seed];
+function hashFolder(root: string, parts: (string | Buffer)[]): void {
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const path = join(dir, entry);
@@ -95,11 +96,15 @@ function hashFolder(root: string, seed: string): string {
     }
   };
   walk(root);
-  return digest(...parts);
 }
 
-/** A node image's tag hashes its folder and its build arguments, which name the base tag. */
-export function dockerfileImage(kind: string, dir: string, base: ReferenceImage): DockerfileImage {
+/** A node image's tag hashes its folder, the shared folders it carries and its build arguments, which name the base tag. */
+export function dockerfileImage(kind: string, dir: string, base: ReferenceImage, shared: readonly string[] = []): DockerfileImage {
   const args = ['--label', `${IMAGE_LABEL}=${kind}`, '--build-arg', `BASE=${base.tag}`];
-  return { ...referenceImage(kind, hashFolder(dir, JSON.stringify(args))), dir, args };
+  const parts: (string | Buffer)[] = [JSON.stringify(args)];
+  for (const folder of [dir, ...shared]) {
+    parts.push(`folder ${basename(folder)}`);
+    hashFolder(folder, parts);
+  }
+  return { ...referenceImage(kind, digest(...parts)), dir, shared, args };
 }

@@ -3,6 +3,7 @@
 # challenge images built here and pushed into it (no Docker daemon: `arena challenge` speaks the
 # registry API). ARENA_MUTANT switches exactly one defect on (see reference/mutants.ts).
 set -eu
+. /usr/local/lib/arena/fleet-sshd.sh
 mutant="${ARENA_MUTANT:-}"
 user=ctf
 challenges=web-warmup,pwn-echo
@@ -69,15 +70,8 @@ case "$mutant" in
   registry-memory-hog) python3 -c 'import time; hog = bytearray(750 * 1024 * 1024); [hog.__setitem__(i, 1) for i in range(0, len(hog), 4096)]; time.sleep(10**9)' & ;;
 esac
 
-# A fleet run may reach this node over ssh: its client key may log in, its host key names the node.
-if [ -n "${FLEETGATE_SSH_AUTHORIZED_KEY:-}" ]; then
-  mkdir -p /root/.ssh /run/sshd
-  chmod 700 /root/.ssh
-  printf '%s\n' "$FLEETGATE_SSH_AUTHORIZED_KEY" > /root/.ssh/authorized_keys
-  (umask 077; printf '%s\n' "$FLEETGATE_SSH_HOST_KEY" > /etc/ssh/ssh_host_ed25519_key)
-  /usr/sbin/sshd -o HostKey=/etc/ssh/ssh_host_ed25519_key -o PasswordAuthentication=no -o PermitRootLogin=prohibit-password
-fi
-unset FLEETGATE_SSH_HOST_KEY FLEETGATE_SSH_AUTHORIZED_KEY ARENA_REGISTRY_PASSWORD
+start_fleet_sshd
+unset ARENA_REGISTRY_PASSWORD
 log "ready${mutant:+ (mutant $mutant)}"
 # The registry is the node's service: the container lives as long as it does (registry-down: idles).
 if [ "$mutant" = registry-down ]; then exec sleep infinity; fi

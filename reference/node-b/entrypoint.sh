@@ -2,6 +2,7 @@
 # Node B boot: write the deployment's env file, start PostgreSQL and Redis, bootstrap, serve the API.
 # ARENA_MUTANT switches exactly one defect on (see reference/mutants.ts).
 set -eu
+. /usr/local/lib/arena/fleet-sshd.sh
 mutant="${ARENA_MUTANT:-}"
 
 mkdir -p /etc/arena /var/lib/arena
@@ -78,13 +79,6 @@ if [ "$mutant" = outdated-binaries ]; then
   fake_version /usr/bin/openssl version "OpenSSL 1.1.1n  15 Mar 2022"
   fake_version /usr/bin/redis-cli --version "redis-cli 6.0.16"
 fi
-# A fleet run may reach this node over ssh: its client key may log in, its host key names the node.
-if [ -n "${FLEETGATE_SSH_AUTHORIZED_KEY:-}" ]; then
-  mkdir -p /root/.ssh /run/sshd
-  chmod 700 /root/.ssh
-  printf '%s\n' "$FLEETGATE_SSH_AUTHORIZED_KEY" > /root/.ssh/authorized_keys
-  (umask 077; printf '%s\n' "$FLEETGATE_SSH_HOST_KEY" > /etc/ssh/ssh_host_ed25519_key)
-  /usr/sbin/sshd -o HostKey=/etc/ssh/ssh_host_ed25519_key -o PasswordAuthentication=no -o PermitRootLogin=prohibit-password
-fi
-unset FLEETGATE_SSH_HOST_KEY FLEETGATE_SSH_AUTHORIZED_KEY ARENA_ADMIN_PASSWORD ARENA_VPN_STATE_TOKEN
+start_fleet_sshd
+unset ARENA_ADMIN_PASSWORD ARENA_VPN_STATE_TOKEN
 exec python3 -m arena.api

@@ -3,6 +3,7 @@
 # (a stand-in namespace behind the uplink), then one reconcile from the state: a (re)start of C
 # restores its peers, routes and rules. ARENA_MUTANT switches one defect on (reference/mutants.ts).
 set -eu
+. /usr/local/lib/arena/fleet-sshd.sh
 mutant="${ARENA_MUTANT:-}"
 iface=wg0
 address=10.66.0.1/16
@@ -62,15 +63,7 @@ case "$mutant" in
   vpn-memory-hog) python3 -c 'import time; hog = bytearray(800 * 1024 * 1024); [hog.__setitem__(i, 1) for i in range(0, len(hog), 4096)]; time.sleep(10**9)' & ;;
 esac
 
-# A fleet run may reach this node over ssh: its client key may log in, its host key names the node.
-if [ -n "${FLEETGATE_SSH_AUTHORIZED_KEY:-}" ]; then
-  mkdir -p /root/.ssh /run/sshd
-  chmod 700 /root/.ssh
-  printf '%s\n' "$FLEETGATE_SSH_AUTHORIZED_KEY" > /root/.ssh/authorized_keys
-  (umask 077; printf '%s\n' "$FLEETGATE_SSH_HOST_KEY" > /etc/ssh/ssh_host_ed25519_key)
-  /usr/sbin/sshd -o HostKey=/etc/ssh/ssh_host_ed25519_key -o PasswordAuthentication=no -o PermitRootLogin=prohibit-password
-fi
-unset FLEETGATE_SSH_HOST_KEY FLEETGATE_SSH_AUTHORIZED_KEY
+start_fleet_sshd
 echo "[node-c] ready"
 # The node lives as long as its WireGuard daemon.
 wait "$wgpid"

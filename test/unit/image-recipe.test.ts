@@ -1,5 +1,5 @@
 // The base tag hashes every input that changes the image; a node image's tag hashes its folder and build args.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
@@ -51,5 +51,21 @@ describe('node image tag', () => {
     expect(dockerfileImage('node-x', dir, baseImage(baseRecipe({ ...inputs, mirror: 'http://mirror.example/debian' }))).tag).not.toBe(first.tag);
     writeFileSync(join(dir, 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\nRUN true\n');
     expect(dockerfileImage('node-x', dir, base).tag).not.toBe(first.tag);
+  });
+
+  test('changes with a shared folder it carries', () => {
+    const root = mkdtempSync(join(tmpdir(), 'fleetgate-node-image-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const [dir, common] = [join(root, 'node-x'), join(root, 'node-common')];
+    mkdirSync(dir);
+    mkdirSync(common);
+    writeFileSync(join(dir, 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\nCOPY node-common /opt/common\n');
+    writeFileSync(join(common, 'lib.sh'), 'echo one\n');
+    const base = baseImage(baseRecipe(inputs));
+    const first = dockerfileImage('node-x', dir, base, [common]);
+    expect(first.shared).toEqual([common]);
+    expect(dockerfileImage('node-x', dir, base).tag, 'without the shared folder').not.toBe(first.tag);
+    writeFileSync(join(common, 'lib.sh'), 'echo two\n');
+    expect(dockerfileImage('node-x', dir, base, [common]).tag).not.toBe(first.tag);
   });
 });

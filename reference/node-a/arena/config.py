@@ -2,6 +2,8 @@
 import os
 import re
 
+from arena_common import envfile
+
 ENV_FILE = os.environ.get("ARENA_ENV_FILE", "/etc/arena/arena.env")
 ROLE = "registry"
 SLUG = r"[a-z0-9][a-z0-9-]{0,62}"
@@ -17,16 +19,7 @@ RULES = {
 
 
 def load(path: str = ENV_FILE) -> dict:
-    values = {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                key, sep, value = line.strip().partition("=")
-                if sep and not key.startswith("#"):
-                    values[key.strip()] = value.strip()
-    except FileNotFoundError:
-        pass
-    return values
+    return envfile.read(path)
 
 
 def validate(role: str, values: dict) -> dict:

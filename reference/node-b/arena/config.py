@@ -2,6 +2,8 @@
 import os
 import re
 
+from arena_common import envfile
+
 ENV_FILE = os.environ.get("ARENA_ENV_FILE", "/etc/arena/arena.env")
 
 # What each role cannot start without; validated by `arena env validate <role>`.
@@ -27,18 +29,7 @@ RULES = {
 
 
 def load(path: str = ENV_FILE) -> dict:
-    values = {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                line = line.strip()
-                if not line or line.startswith("#") or "=" not in line:
-                    continue
-                key, value = line.split("=", 1)
-                values[key.strip()] = value.strip()
-    except FileNotFoundError:
-        pass
-    return values
+    return envfile.read(path)
 
 
 def validate(role: str, values: dict) -> dict:

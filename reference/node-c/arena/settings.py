@@ -3,6 +3,8 @@ import ipaddress
 import os
 import re
 
+from arena_common import envfile
+
 ENV_FILE = os.environ.get("ARENA_ENV_FILE", "/etc/arena/arena.env")
 
 
@@ -36,17 +38,7 @@ RULES = {
 
 
 def load(path: str = ENV_FILE) -> dict:
-    values = {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for raw in handle:
-                line = raw.strip()
-                if line and not line.startswith("#") and "=" in line:
-                    key, value = line.split("=", 1)
-                    values[key.strip()] = value.strip()
-    except FileNotFoundError:
-        pass
-    return values
+    return envfile.read(path)
 
 
 def _key_file_problem(path: str):
