@@ -20,7 +20,8 @@ export interface CriterionError {
   detail: string;
 }
 
-export interface CriterionRun {
+/** Which criterion: the same in one iteration's run of it and in its verdict over all of them. */
+export interface CriterionIdentity {
   /** `<suite>/<file>::<full test name>` */
   id: string;
   suite: string;
@@ -29,6 +30,9 @@ export interface CriterionRun {
   path: string;
   title: string;
   tags: string[];
+}
+
+export interface CriterionRun extends CriterionIdentity {
   outcome: Outcome;
   durationMs: number;
   error?: CriterionError;
@@ -48,13 +52,7 @@ export interface IterationResult {
   partial: boolean;
 }
 
-export interface CriterionVerdict {
-  id: string;
-  suite: string;
-  file: string;
-  path: string;
-  title: string;
-  tags: string[];
+export interface CriterionVerdict extends CriterionIdentity {
   verdict: Verdict;
   passed: number;
   failed: number;
