@@ -8,6 +8,12 @@ import { TargetNode } from './node.ts';
 import { evidenceRecorder, type Evidence } from './evidence.ts';
 import { postgresClient, describePostgres, redisClient, describeRedis } from './probes/index.ts';
 import { PreconditionError, isUnreachable } from './precondition.ts';
+import { madeRecorder, type Made } from './made.ts';
+import { endpointClient, type EndpointClient } from './http-client.ts';
+import { nodeDocker, type Docker } from './docker.ts';
+
+/** The gate sets the run's id for its workers; a spec run by plain Vitest gets one of its own. */
+const RUN_ID = process.env.FLEETGATE_RUN_ID || `dev-${process.pid}`;
 
 export interface FleetgateFixtures {
   /** The node's target profile (secrets resolved). */
@@ -20,6 +26,12 @@ export interface FleetgateFixtures {
   connectPostgres: (db: PostgresTarget) => Promise<pg.Client>;
   /** A connected client; blocked if Redis cannot be reached. */
   connectRedis: (target: RedisTarget) => Promise<Redis>;
+  /** What this criterion made on the system, undone after it (last first), pass, fail or stop; names carry the run's label. */
+  made: Made;
+  /** supertest against the profile's http endpoint of that name (the first one when unnamed), with its credentials. */
+  http: (name?: string) => EndpointClient;
+  /** The node's Docker daemon (dockerode). */
+  docker: Docker;
 }
 
 function firstLine(error: unknown): string {
@@ -61,6 +73,15 @@ async function withConnections<T, C extends { on(event: 'error', fn: () => void)
   await Promise.all(opened.map((c) => connector.close(c)));
 }
 
+function endpointNamed(profile: Profile, name: string | undefined): EndpointClient {
+  const endpoint = name === undefined ? profile.http[0] : profile.http.find((e) => e.name === name);
+  if (!endpoint) {
+    const known = profile.http.map((e) => e.name).join(', ') || 'none';
+    throw new Error(`profile ${profile.node}: no http endpoint${name === undefined ? '' : ` named "${name}"`} (http endpoints: ${known})`);
+  }
+  return endpointClient(endpoint);
+}
+
 export const test = base.extend<FleetgateFixtures>({
   // eslint-disable-next-line no-empty-pattern -- Vitest reads fixture dependencies from the destructuring
   profile: async ({}, use) => use(currentProfile()),
@@ -80,4 +101,16 @@ export const test = base.extend<FleetgateFixtures>({
       connect: (c) => c.connect(), close: async (c) => c.disconnect(),
     });
   },
+  // eslint-disable-next-line no-empty-pattern
+  made: async ({}, use) => {
+    const recorder = madeRecorder(RUN_ID);
+    try {
+      await use(recorder.made);
+    } finally {
+      await recorder.undoAll();
+    }
+  },
+  http: async ({ profile }, use) => use((name) => endpointNamed(profile, name)),
+  // eslint-disable-next-line no-empty-pattern
+  docker: async ({}, use) => use(nodeDocker()),
 });

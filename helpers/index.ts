@@ -10,4 +10,8 @@ export { run } from './run.ts';
 export * as probe from './probes/index.ts';
 export { parseVersion, diskFree, memoryAvailable } from './node-facts.ts';
 export { PreconditionError } from './precondition.ts';
+export { latencyRecorder, type LatencySummary } from './latency.ts';
+export { containersLabelled } from './docker.ts';
+export type { Made } from './made.ts';
+export type { EndpointClient } from './http-client.ts';
 export type { Profile } from './profile/schema.ts';

@@ -35,6 +35,8 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
   const startedAt = new Date();
   // Secrets registered from here on belong to this run only.
   beginRedaction();
+  // Specs name what they make after the run (helpers/made.ts): the workers inherit it.
+  process.env.FLEETGATE_RUN_ID = id;
   const stop = new RunAbort({ log: (line) => progress.log(line), timeoutSeconds: options.timeoutSeconds });
   const uninstall = stop.install();
   let current: RunningIteration | undefined;

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { timed, type ProbeResult } from './result.ts';
 import { clip } from '../redact.ts';
+import type { HttpAuth } from '../profile/schema.ts';
 
 export interface HttpReply {
   status: number;
@@ -13,15 +14,20 @@ export interface HttpReply {
 export interface HttpProbeOptions {
   timeoutMs?: number;
   insecure?: boolean;
-  /** HTTP Basic auth; the password should come from the profile (a secret, masked in every encoded form). */
-  auth?: { user: string; password: string };
+  /** HTTP Basic credentials or a bearer token, from the profile (secrets, masked in every encoded form). */
+  auth?: HttpAuth | undefined;
+}
+
+function authorization(auth: HttpAuth | undefined): { auth?: string; headers?: Record<string, string> } {
+  if (!auth) return {};
+  return 'token' in auth ? { headers: { authorization: `Bearer ${auth.token}` } } : { auth: `${auth.user}:${auth.password}` };
 }
 
 function get(url: URL, options: HttpProbeOptions): Promise<HttpReply> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, { method: 'GET', timeout: options.timeoutMs ?? 5_000, rejectUnauthorized: !options.insecure, agent: false,
-      auth: options.auth && `${options.auth.user}:${options.auth.password}` }, (res) => {
+      ...authorization(options.auth) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -14,6 +14,21 @@ const transport = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('docker'), container: z.string().min(1) }),
 ]);
 
+/** HTTP Basic (`user` + `password`) or a bearer `token`: one of the two, each field named when it is missing. */
+const httpAuth = z.strictObject({ user: z.string().min(1).optional(), password: secretRef.optional(), token: secretRef.optional() })
+  .superRefine((auth, ctx) => {
+    if (auth.token !== undefined) {
+      for (const field of ['user', 'password'] as const) {
+        if (auth[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'give either token (a bearer token) or user and password (HTTP Basic), not both' });
+      }
+      return;
+    }
+    for (const field of ['user', 'password'] as const) {
+      if (auth[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for HTTP Basic (or give token for a bearer token)` });
+    }
+  })
+  .transform((auth): { user: string; password: string } | { token: string } => (auth.token !== undefined ? { token: auth.token } : { user: auth.user!, password: auth.password! }));
+
 const httpEndpoint = z.strictObject({
   name,
   url: z.url({ protocol: /^https?$/ }).refine((u) => !new URL(u).username && !new URL(u).password, {
@@ -26,8 +41,8 @@ const httpEndpoint = z.strictObject({
   certMinDaysLeft: z.number().int().nonnegative().default(14),
   /** https only: accept a certificate no trusted CA signed (self-signed reference stack). */
   insecure: z.boolean().default(false),
-  /** HTTP Basic credentials every request to this endpoint carries (a registry, a stats page behind a login). */
-  auth: z.strictObject({ user: z.string().min(1), password: secretRef }).optional(),
+  /** Credentials every request to this endpoint carries: HTTP Basic (a registry, a stats page behind a login) or a bearer token (a service API). */
+  auth: httpAuth.optional(),
 });
 
 const postgres = z.strictObject({
@@ -99,4 +114,6 @@ export type Profile = z.output<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
 export type PostgresTarget = Profile['postgres'][number];
 export type RedisTarget = Profile['redis'][number];
+export type HttpTarget = Profile['http'][number];
+export type HttpAuth = NonNullable<HttpTarget['auth']>;
 export type Transport = Profile['transport'];

@@ -17,7 +17,8 @@ const port = (s: Server): number => (s.address() as AddressInfo).port;
 beforeAll(async () => {
   http = createServer((req, res) => {
     if (req.url === '/private') {
-      res.writeHead(req.headers.authorization === `Basic ${Buffer.from('ops:probe-secret-pw').toString('base64')}` ? 200 : 401).end();
+      const allowed = [`Basic ${Buffer.from('ops:probe-secret-pw').toString('base64')}`, 'Bearer probe-service-token'];
+      res.writeHead(allowed.includes(req.headers.authorization ?? '') ? 200 : 401).end();
       return;
     }
     const delay = req.url === '/slow' ? 300 : 0;
@@ -48,6 +49,12 @@ test('http probe sends Basic auth when given a user and password', async () => {
   expect(await probeHttp(url)).toHaveStatus(401);
   expect(await probeHttp(url, { auth: { user: 'ops', password: 'wrong' } })).toHaveStatus(401);
   expect(await probeHttp(url, { auth: { user: 'ops', password: 'probe-secret-pw' } })).toHaveStatus(200);
+});
+
+test('http probe sends a bearer token when given one', async () => {
+  const url = `http://127.0.0.1:${port(http)}/private`;
+  expect(await probeHttp(url, { auth: { token: 'another-token' } })).toHaveStatus(401);
+  expect(await probeHttp(url, { auth: { token: 'probe-service-token' } })).toHaveStatus(200);
 });
 
 test('toHaveStatus and toAnswerWithin fail with the status and latency seen', async () => {

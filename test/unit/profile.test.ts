@@ -123,7 +123,9 @@ http:
 
   test.for([
     ['inline auth password', REGISTRY.replace('${env:FG_TEST_REGISTRY_PASSWORD}', 'hunter22'), /http\[0\]\.auth\.password: a secret reference like \$\{env:NAME\}/],
-    ['auth without user', REGISTRY.replace('user: ctf, ', ''), /http\[0\]\.auth\.user: .*/],
+    ['auth without user', REGISTRY.replace('user: ctf, ', ''), /http\[0\]\.auth\.user: required for HTTP Basic/],
+    ['auth with a token and a user', REGISTRY.replace('user: ctf, ', 'user: ctf, token: "${env:FG_TEST_REGISTRY_PASSWORD}", '), /http\[0\]\.auth\.user: give either token/],
+    ['an inline token', REGISTRY.replace(/auth: \{.*\}$/m, 'auth: { token: hunter2-inline }'), /http\[0\]\.auth\.token: a secret reference/],
     ['empty check command', REGISTRY.replace('run: [arena, registry, check, --json]', 'run: []'), /checks\[0\]\.run: .*/],
     ['duplicate check name', REGISTRY.replace('http:', '  - { name: registry, run: ["true"] }\nhttp:'), /checks\[1\]\.name: duplicate name "registry" \(also checks\[0\]\)/],
   ])('%s is refused with the field named', ([name, text, message]) => {
