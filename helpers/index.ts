@@ -9,5 +9,6 @@ export { eventually } from './eventually.ts';
 export { run } from './run.ts';
 export * as probe from './probes/index.ts';
 export { parseVersion, diskFree, memoryAvailable } from './node-facts.ts';
+export { contrastRatio, relativeLuminance, parseColour, WCAG_AA } from './contrast.ts';
 export { PreconditionError } from './precondition.ts';
 export type { Profile } from './profile/schema.ts';
