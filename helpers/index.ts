@@ -9,6 +9,7 @@ export { eventually } from './eventually.ts';
 export { run } from './run.ts';
 export * as probe from './probes/index.ts';
 export { parseVersion, diskFree, memoryAvailable } from './node-facts.ts';
+export { contrastRatio, relativeLuminance, parseColour, WCAG_AA } from './contrast.ts';
 export { PreconditionError } from './precondition.ts';
 export { latencyRecorder, type LatencySummary } from './latency.ts';
 export { containersLabelled } from './docker.ts';

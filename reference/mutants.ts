@@ -65,6 +65,14 @@ const ACCOUNTS_MUTANTS: Omit<Mutant, 'role'>[] = [
   { name: 'readyz-lies-db-down', suite: 'drills', defect: '/readyz keeps answering 200 once PostgreSQL has been up, also while it is down', mustKill: ['/readyz turns 503 while the database is down'] },
 ];
 
+// Node B's appearance presets: criteria for them come with the appearance suite (issue 8: a real browser on the
+// controller), so `npm run mutants` leaves these out; test/integration/node-b-appearance.test.ts shows what each changes.
+const APPEARANCE_MUTANTS = [
+  { name: 'appearance-unreadable-preset', defect: 'the dark preset\'s body text is a grey on its near-black background (1.5:1, palette and stylesheet alike)', mustKill: ['renders readably with every appearance preset'] },
+  { name: 'appearance-preset-not-saved', defect: 'a user\'s preset choice is answered 200 but never stored: pages and /api/me keep the default', mustKill: ['keeps the preset the user chose'] },
+  { name: 'appearance-overflow-narrow', defect: 'the player page\'s challenge table lost its scrolling box and keeps a 48rem minimum width', mustKill: ['fits a 360 px screen'] },
+].map((m) => ({ ...m, suite: 'appearance' }));
+
 const VPN_MUTANTS = [
   {
     name: 'cross-team-forwarding', defect: 'the forwarding rules let every peer reach every team subnet, not only its own',
@@ -97,7 +105,7 @@ const REGISTRY_MUTANTS = [
 ];
 
 export const MUTANTS: readonly Mutant[] = [
-  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
+  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS, ...APPEARANCE_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
 ];
 
 /** The mutants preflight criteria must kill: what `npm run mutants` judges. */

@@ -9,8 +9,9 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { CONTROL_PLANE, VPN } from '../../reference/node-kinds.ts';
+import { VPN } from '../../reference/node-kinds.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, leftoverContainers, removeRun } from '../../reference/run-containers.ts';
+import { nodeBSecrets, nodeBSql, nodeBUrl, startNodeBVariants } from './node-b-variants.ts';
 import { ROOT } from '../../vitest.workspace.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -18,11 +19,10 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const RUN = `node-b-accounts-${randomBytes(4).toString('hex')}`;
 const MUTANTS = ['team-cap-unenforced-under-concurrency', 'solo-second-principal', 'session-lost-on-restart', 'audit-row-missing', 'readyz-lies-db-down'] as const;
 type Variant = 'healthy' | (typeof MUTANTS)[number];
-const nodes = new Map<Variant, StartedTestContainer>();
+let nodes = new Map<Variant, StartedTestContainer>();
 /** Node C, reading the healthy B's VPN state over the Docker bridge. */
 let nodeC: StartedTestContainer;
-// The node kind's secrets, fresh for this run (the fleet makes them the same way).
-const SECRETS = Object.fromEntries([...CONTROL_PLANE.secrets, ...(CONTROL_PLANE.nodeSecrets ?? [])].map((name) => [name, randomBytes(24).toString('base64url')]));
+const SECRETS = nodeBSecrets();
 const PASSWORD = 'correct horse battery';
 
 interface Answer<T = Record<string, unknown>> {
@@ -36,10 +36,7 @@ interface Principal { id: number; kind: 'solo' | 'team'; subnet: string }
 interface Team { name: string; principalId: number; subnet: string; members: string[]; activeMembers: number }
 interface Session { token: string; user: User }
 
-function baseUrl(variant: Variant): string {
-  const node = nodes.get(variant)!;
-  return `http://${node.getHost() === 'localhost' ? '127.0.0.1' : node.getHost()}:${node.getMappedPort(8080)}`;
-}
+const baseUrl = (variant: Variant): string => nodeBUrl(nodes.get(variant)!);
 
 async function api<T = Record<string, unknown>>(variant: Variant, method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
   const response = await fetch(`${baseUrl(variant)}${path}`, {
@@ -59,12 +56,7 @@ async function player(variant: Variant, handle: string): Promise<Session> {
   return { token: login.json.session.token, user: login.json.user };
 }
 
-/** SQL on the node as the arena role (the run's database password in the environment, never on a command line). */
-async function sql(variant: Variant, query: string): Promise<string> {
-  const result = await nodes.get(variant)!.exec(['psql', '-At', '-h', '127.0.0.1', '-U', 'arena', '-d', 'arena', '-c', query], { env: { PGPASSWORD: SECRETS.ARENA_DB_PASSWORD! } });
-  expect(result.exitCode, result.output).toBe(0);
-  return result.stdout.trim();
-}
+const sql = (variant: Variant, query: string): Promise<string> => nodeBSql(nodes.get(variant)!, SECRETS, query);
 
 async function arena<T = Record<string, unknown>>(variant: Variant, args: string[], env: Record<string, string> = {}): Promise<{ exitCode: number; json: T & { ok: boolean; error?: string }; stderr: string }> {
   const result = await nodes.get(variant)!.exec(['arena', ...args, '--json'], { env });
@@ -90,18 +82,8 @@ const publicKey = (): string => randomBytes(32).toString('base64');
 const atOnce = <T>(count: number, work: (i: number) => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: count }, (_, i) => work(i)));
 
 beforeAll(async () => {
+  nodes = await startNodeBVariants<Variant>(RUN, ['healthy', ...MUTANTS], SECRETS);
   const images = await ensureReferenceImages();
-  const variants: Variant[] = ['healthy', ...MUTANTS];
-  const started = await Promise.all(variants.map((variant) => CONTROL_PLANE.configure!(new GenericContainer(images[CONTROL_PLANE.image]))
-    .withName(`fleetgate-arena-b-${variant}-${RUN}`)
-    .withHostname('arena-b')
-    .withLabels({ [LABEL_RUN]: RUN, [LABEL_NODE]: `arena-b-${variant}`, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
-    .withEnvironment({ ...SECRETS, ARENA_MUTANT: variant === 'healthy' ? '' : variant })
-    .withExposedPorts(8080)
-    .withWaitStrategy(Wait.forLogMessage(CONTROL_PLANE.readyLog))
-    .withStartupTimeout(120_000)
-    .start()));
-  variants.forEach((variant, i) => nodes.set(variant, started[i]!));
   // B's address is known only now: node C (its own boot reconcile finds an empty state) comes second.
   const stateUrl = `http://${nodes.get('healthy')!.getIpAddress('bridge')}:8080/api/vpn/state`;
   nodeC = await VPN.configure!(new GenericContainer(images[VPN.image]))

@@ -14,10 +14,13 @@ test('names are unique; each mutant breaks a reference role and names what must 
 
 test('the preflight matrix holds the mutants without a suite and no other; the rest name a suite that exists', () => {
   expect(PREFLIGHT_MUTANTS.map((m) => m.name)).toEqual(MUTANTS.filter((m) => m.suite === undefined || m.suite === 'preflight').map((m) => m.name));
-  for (const m of MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m))) expect(['lifecycle', 'isolation', 'drills'], m.name).toContain(m.suite);
+  for (const m of MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m))) expect(['lifecycle', 'isolation', 'drills', 'appearance'], m.name).toContain(m.suite);
   const accounts = ['team-cap-unenforced-under-concurrency', 'solo-second-principal', 'session-lost-on-restart', 'audit-row-missing', 'readyz-lies-db-down'];
   expect(MUTANTS.filter((m) => accounts.includes(m.name)).map((m) => [m.name, m.role, m.suite])).toEqual([
     ['team-cap-unenforced-under-concurrency', 'control-plane', 'lifecycle'], ['solo-second-principal', 'control-plane', 'lifecycle'],
     ['session-lost-on-restart', 'control-plane', 'drills'], ['audit-row-missing', 'control-plane', 'lifecycle'], ['readyz-lies-db-down', 'control-plane', 'drills'],
+  ]);
+  expect(MUTANTS.filter((m) => m.name.startsWith('appearance-')).map((m) => [m.name, m.role, m.suite])).toEqual([
+    ['appearance-unreadable-preset', 'control-plane', 'appearance'], ['appearance-preset-not-saved', 'control-plane', 'appearance'], ['appearance-overflow-narrow', 'control-plane', 'appearance'],
   ]);
 });

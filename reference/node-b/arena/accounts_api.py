@@ -1,10 +1,6 @@
 """HTTP: register, login, logout, me, the personal principal, the VPN key, password reset."""
-from . import accounts, app, audit, principals, vpn_addressing, vpn_state
+from . import accounts, app, appearance_choice, audit, principals, vpn_addressing, vpn_state
 from .web import HttpError, Route
-
-
-def _cookie(value: str, max_age: int) -> dict:
-    return {"Set-Cookie": f"{app.COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"}
 
 
 def register(req):
@@ -22,7 +18,7 @@ def login(req):
     if not user:
         raise HttpError(401, "wrong email or password, or the account is disabled")
     token = app.SESSIONS.create(user["id"])
-    return 200, {"user": user, "session": {"token": token, "expiresInSeconds": app.SESSIONS.ttl}}, _cookie(token, app.SESSIONS.ttl)
+    return 200, {"user": user, "session": {"token": token, "expiresInSeconds": app.SESSIONS.ttl}}, app.session_cookie(token, app.SESSIONS.ttl)
 
 
 def logout(req):
@@ -30,15 +26,16 @@ def logout(req):
         user = app.user(req, cur)
         app.SESSIONS.drop(app.token(req))
         audit.record(cur, "logout", f"user:{user['id']}", user["id"])
-    return 200, {"ok": True}, _cookie("", 0)
+    return 200, {"ok": True}, app.session_cookie("", 0)
 
 
 def me(req):
     with app.transaction() as cur:
         user = app.user(req, cur)
         principal = principals.current(cur, user["id"])
+        chosen = appearance_choice.of(cur, user["id"])
     vpn = {"publicKey": user["vpnPublicKey"], "address": vpn_addressing.address(user["id"])} if user["vpnPublicKey"] else None
-    return 200, {"user": user, "principal": principal, "vpn": vpn}
+    return 200, {"user": user, "principal": principal, "vpn": vpn, "appearance": chosen}
 
 
 def ensure_principal(req):

@@ -1,4 +1,4 @@
-"""HTTP: the admin surface (JSON; the pages with appearance presets come later): users, teams, the audit
+"""HTTP: the admin surface (JSON; the HTML admin page is in pages.py): users, teams, the audit
 log, disabling a user. Admin is a role of a user (the bootstrap admin is seeded by `arena db bootstrap`)."""
 from . import accounts, app, audit, principals, teams
 from .web import HttpError, Refusal, Route
@@ -10,6 +10,10 @@ def _admin(req, cur) -> dict:
         audit.record(cur, "admin.denied", f"user:{user['id']}", user["id"], path=req.path)
         raise Refusal(403, "admins only")
     return user
+
+
+# The HTML admin page checks the same way.
+require_admin = _admin
 
 
 def users(req):

@@ -14,6 +14,7 @@ import psycopg2
 import redis
 
 from . import accounts_api, admin_api, config, health, instance_http, instance_metrics, instance_worker, metrics, mutant, teams_api, vpn_api, web
+from . import appearance_api, pages  # the appearance presets and the HTML pages
 
 CFG = config.load()
 PID_FILE = "/run/arena-api.pid"
@@ -25,6 +26,8 @@ ROUTES = [
     *teams_api.ROUTES,
     *admin_api.ROUTES,
     *vpn_api.ROUTES,
+    *appearance_api.ROUTES,
+    *pages.ROUTES,  # HTML, not JSON: a route's headers may name another Content-Type
 ]
 
 REQUESTS = metrics.REGISTRY.counter("arena_http_requests_total", "HTTP requests answered, by method, route and status.", ("method", "route", "status"))
@@ -98,7 +101,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(413, {"error": f"the body exceeds {web.MAX_BODY} bytes"})
         try:
             status, body, *headers = route.handler(web.Request(self, found))
-            return self.reply(status, body, headers[0] if headers else None)
+            extra = dict(headers[0]) if headers else {}
+            return self.reply(status, body, extra, extra.pop("Content-Type", "application/json"))
         except web.HttpError as exc:
             return self.reply(exc.status, exc.body())
         except psycopg2.OperationalError:

@@ -14,14 +14,25 @@ def token(req):
     return req.bearer() or req.cookie(COOKIE)
 
 
-def user(req, cur) -> dict:
-    """The signed-in, enabled user; 401 otherwise."""
+def optional_user(req, cur):
+    """The signed-in, enabled user, or None (a public page shows to anyone)."""
     held = token(req)
     user_id = SESSIONS.user_id(held) if held else None
     found = accounts.get(cur, user_id) if user_id is not None else None
-    if not found or found["disabled"]:
+    return found if found and not found["disabled"] else None
+
+
+def user(req, cur) -> dict:
+    """The signed-in, enabled user; 401 otherwise."""
+    found = optional_user(req, cur)
+    if not found:
         raise HttpError(401, "sign in first")
     return found
+
+
+def session_cookie(value: str, max_age: int) -> dict:
+    """The session cookie a browser keeps (HttpOnly: page scripts never see it); max_age 0 removes it."""
+    return {"Set-Cookie": f"{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"}
 
 
 def service_token_ok(req, name: str) -> bool:

@@ -4,7 +4,7 @@ import json
 import sys
 import urllib.request
 
-from . import bootstrap_accounts, cli_accounts, config, db, health, instance_cli
+from . import appearance_cli, bootstrap_accounts, cli_accounts, config, db, health, instance_cli
 
 
 def emit(result: dict, as_json: bool) -> int:
@@ -67,7 +67,8 @@ def parser() -> argparse.ArgumentParser:
     hp = groups.add_parser("health").add_subparsers(dest="verb", required=True)
     hp.add_parser("all").set_defaults(run=health_all)
     instance_cli.register(groups)
-    cli_accounts.register(groups)
+    verb_groups = cli_accounts.register(groups)
+    appearance_cli.register(groups, verb_groups["user"])
     return root
 
 

@@ -98,7 +98,8 @@ def _said(run):
     return wrapped
 
 
-def register(groups) -> None:
+def register(groups) -> dict:
+    """Adds the verbs; answers the verb groups other modules add to ({"user": …})."""
     user = groups.add_parser("user").add_subparsers(dest="verb", required=True)
     create = user.add_parser("create")
     create.add_argument("email")
@@ -119,3 +120,4 @@ def register(groups) -> None:
     restart = api.add_parser("restart")
     restart.add_argument("--timeout", type=float, default=20)
     restart.set_defaults(run=_said(api_restart))
+    return {"user": user}

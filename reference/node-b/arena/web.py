@@ -58,6 +58,13 @@ class Request:
             raise HttpError(400, f"field {name!r} is required (a string)")
         return value
 
+    def form(self) -> dict:
+        """An HTML form's fields (application/x-www-form-urlencoded), the last value of each."""
+        try:
+            return {k: v[-1] for k, v in parse_qs(self._body.decode("utf-8"), keep_blank_values=True).items()}
+        except UnicodeDecodeError:
+            raise HttpError(400, "the form is not UTF-8") from None
+
     def cookie(self, name: str):
         jar = SimpleCookie(self.headers.get("Cookie") or "")
         return jar[name].value if name in jar else None
