@@ -21,3 +21,9 @@ test('the preflight matrix holds the mutants without a suite and no other; the r
     ['session-lost-on-restart', 'control-plane', 'drills'], ['audit-row-missing', 'control-plane', 'lifecycle'], ['readyz-lies-db-down', 'control-plane', 'drills'],
   ]);
 });
+
+test('the instance access switches break the control plane and are judged by the isolation suite\'s cross-team criterion', () => {
+  const access = MUTANTS.filter((m) => m.name === 'instance-authz-missing' || m.name === 'instance-denial-not-audited');
+  expect(access.map((m) => [m.name, m.role, m.suite])).toEqual([['instance-authz-missing', 'control-plane', 'isolation'], ['instance-denial-not-audited', 'control-plane', 'isolation']]);
+  for (const m of access) expect(m.mustKill).toEqual(['a principal cannot read, reset or destroy another team\'s instance']);
+});
