@@ -73,6 +73,14 @@ const APPEARANCE_MUTANTS = [
   { name: 'appearance-overflow-narrow', defect: 'the player page\'s challenge table lost its scrolling box and keeps a 48rem minimum width', mustKill: ['fits a 360 px screen'] },
 ].map((m) => ({ ...m, suite: 'appearance' }));
 
+// Players and instances (issue 7): a session acts only on the principal its user acts as now. Criteria come with
+// the isolation suite (issue 8); test/integration/node-b-instance-authz.test.ts shows what each changes.
+const CROSS_TEAM_INSTANCE = 'a principal cannot read, reset or destroy another team\'s instance';
+const INSTANCE_ACCESS_MUTANTS: Omit<Mutant, 'role'>[] = [
+  { name: 'instance-authz-missing', suite: 'isolation', defect: 'any session (or --as-user) may read, reset and destroy any principal\'s instances', mustKill: [CROSS_TEAM_INSTANCE] },
+  { name: 'instance-denial-not-audited', suite: 'isolation', defect: 'a refused request for another principal\'s instance writes no audit_log row', mustKill: [CROSS_TEAM_INSTANCE] },
+];
+
 const VPN_MUTANTS = [
   {
     name: 'cross-team-forwarding', defect: 'the forwarding rules let every peer reach every team subnet, not only its own',
@@ -105,7 +113,9 @@ const REGISTRY_MUTANTS = [
 ];
 
 export const MUTANTS: readonly Mutant[] = [
-  ...ofRole('registry', REGISTRY_MUTANTS), ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS, ...APPEARANCE_MUTANTS]), ...ofRole('vpn', VPN_MUTANTS),
+  ...ofRole('registry', REGISTRY_MUTANTS),
+  ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS, ...APPEARANCE_MUTANTS, ...INSTANCE_ACCESS_MUTANTS]),
+  ...ofRole('vpn', VPN_MUTANTS),
 ];
 
 /** The mutants preflight criteria must kill: what `npm run mutants` judges. */

@@ -5,15 +5,13 @@
 // Last, the reference fleet's wiring: its B reaches its A, and its stop leaves nothing.
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { hostname } from 'node:os';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
 import { eventually } from '../../helpers/eventually.ts';
-import { ArenaFleet, freePort } from '../../reference/fleet.ts';
-import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { CONTROL_PLANE, REGISTRY, publishOnLoopback } from '../../reference/node-kinds.ts';
-import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, leftoverContainers, removeImagesFrom, removeRun } from '../../reference/run-containers.ts';
+import { ArenaFleet } from '../../reference/fleet.ts';
+import { LABEL_RUN, leftoverContainers, removeImagesFrom, removeRun } from '../../reference/run-containers.ts';
+import { startRegistryAndControlPlanes } from './arena-registry-and-control-planes.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
@@ -28,7 +26,7 @@ const MUTANTS = [
   'destroy-leaves-residue', 'registry-error-swallowed', 'duplicate-instance-after-restart',
 ] as const;
 type Variant = 'healthy' | (typeof MUTANTS)[number];
-const nodes = new Map<Variant, StartedTestContainer>();
+let nodes = new Map<Variant, StartedTestContainer>();
 let registry = '';
 let nodeA: StartedTestContainer;
 
@@ -89,31 +87,12 @@ function banner(port: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  const images = await ensureReferenceImages();
-  const port = await freePort();
-  registry = `127.0.0.1:${port}`;
-  const labels = (node: string): Record<string, string> => ({ [LABEL_RUN]: RUN, [LABEL_NODE]: node, [LABEL_OWNER]: `${hostname()}:${process.pid}` });
-  // A (published where the host's daemon pulls from) and every node B start together: B needs only A's address.
-  const a = publishOnLoopback(REGISTRY.configure!(new GenericContainer(images[REGISTRY.image])), 5000, port)
-    .withName(`fleetgate-arena-a-${RUN}`).withHostname('arena-a').withLabels(labels('arena-a'))
-    .withEnvironment({ ARENA_REGISTRY_PASSWORD: SECRETS.ARENA_REGISTRY_PASSWORD })
-    .withWaitStrategy(Wait.forLogMessage(REGISTRY.readyLog)).withStartupTimeout(120_000).start();
-  const variants: Variant[] = ['healthy', ...MUTANTS];
-  const bs = variants.map((variant) => CONTROL_PLANE.configure!(new GenericContainer(images[CONTROL_PLANE.image]))
-    .withName(`fleetgate-arena-b-${variant}-${RUN}`).withHostname('arena-b').withLabels(labels(`arena-b-${variant}`))
-    .withEnvironment({
-      ...SECRETS, ...CONTROL_PLANE.needs!.env(registry), ARENA_MUTANT: variant === 'healthy' ? '' : variant,
-      // crypto-intro is offered but A never pushed it: the registry cannot serve it.
-      ARENA_CHALLENGES: 'web-warmup,pwn-echo,crypto-intro', ARENA_INSTANCE_TTL: '120',
-      // Fast on the healthy node (its reconciler is under test); slow elsewhere, so a mutant's effect stays in view.
-      ARENA_RECONCILE_INTERVAL: variant === 'healthy' ? '2' : '600',
-      FLEETGATE_RUN_LABELS: `${LABEL_RUN}=${RUN},${LABEL_OWNER}=${hostname()}:${process.pid}`,
-    })
-    .withExposedPorts(8080)
-    .withWaitStrategy(Wait.forLogMessage(CONTROL_PLANE.readyLog)).withStartupTimeout(120_000).start());
-  const started = await Promise.all([a, ...bs]);
-  nodeA = started[0]!;
-  variants.forEach((variant, i) => nodes.set(variant, started[i + 1]!));
+  ({ registry, nodeA, nodes } = await startRegistryAndControlPlanes(RUN, ['healthy', ...MUTANTS] as const, SECRETS, (variant) => ({
+    // crypto-intro is offered but A never pushed it: the registry cannot serve it.
+    ARENA_CHALLENGES: 'web-warmup,pwn-echo,crypto-intro', ARENA_INSTANCE_TTL: '120',
+    // Fast on the healthy node (its reconciler is under test); slow elsewhere, so a mutant's effect stays in view.
+    ARENA_RECONCILE_INTERVAL: variant === 'healthy' ? '2' : '600',
+  })));
 }, 240_000);
 
 afterAll(async () => {

@@ -24,3 +24,9 @@ test('the preflight matrix holds the mutants without a suite and no other; the r
     ['appearance-unreadable-preset', 'control-plane', 'appearance'], ['appearance-preset-not-saved', 'control-plane', 'appearance'], ['appearance-overflow-narrow', 'control-plane', 'appearance'],
   ]);
 });
+
+test('the instance access switches break the control plane and are judged by the isolation suite\'s cross-team criterion', () => {
+  const access = MUTANTS.filter((m) => m.name === 'instance-authz-missing' || m.name === 'instance-denial-not-audited');
+  expect(access.map((m) => [m.name, m.role, m.suite])).toEqual([['instance-authz-missing', 'control-plane', 'isolation'], ['instance-denial-not-audited', 'control-plane', 'isolation']]);
+  for (const m of access) expect(m.mustKill).toEqual(['a principal cannot read, reset or destroy another team\'s instance']);
+});

@@ -25,6 +25,13 @@ def get(cur, user_id: int):
     return as_dict(row) if row else None
 
 
+def by_login(cur, email_or_handle: str):
+    """The user with this email (any case) or handle; None if there is none."""
+    cur.execute(f"select {COLUMNS} from users where email = lower(%s) or handle = %s", (email_or_handle, email_or_handle))
+    row = cur.fetchone()
+    return as_dict(row) if row else None
+
+
 def list_all(cur) -> list:
     cur.execute(f"select {COLUMNS} from users order by id")
     return [as_dict(r) for r in cur.fetchall()]

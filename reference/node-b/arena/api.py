@@ -87,7 +87,7 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         self.route = "unmatched"  # one connection carries many requests: forget the last one's route
         if instance_http.handles(self.path):
-            self.route = "/api/instances" if path == "/api/instances" else "/api/instances/{slug}/{verb}"
+            self.route = instance_http.template(path)
             return instance_http.dispatch(self, self.command)
         route, found = web.match(ROUTES, self.command, path)
         if route is None:
