@@ -14,6 +14,7 @@ import psycopg2
 import redis
 
 from . import accounts_api, admin_api, config, health, instance_http, instance_metrics, instance_worker, metrics, mutant, teams_api, vpn_api, web
+from . import mail_api, mail_delivery, mail_metrics  # noqa: F401 (mail_metrics registers its gauges)
 
 CFG = config.load()
 PID_FILE = "/run/arena-api.pid"
@@ -25,6 +26,7 @@ ROUTES = [
     *teams_api.ROUTES,
     *admin_api.ROUTES,
     *vpn_api.ROUTES,
+    *mail_api.ROUTES,
 ]
 
 REQUESTS = metrics.REGISTRY.counter("arena_http_requests_total", "HTTP requests answered, by method, route and status.", ("method", "route", "status"))
@@ -128,6 +130,7 @@ def main() -> None:
     secure = tls_server(int(os.environ.get("ARENA_TLS_PORT", "8443")))
     threading.Thread(target=secure.serve_forever, daemon=True).start()
     instance_worker.start()
+    mail_delivery.start()
     restart_on_hangup()
     # `arena api restart` finds the process here, and knows a new interpreter by a new boot id.
     for path, value in ((PID_FILE, str(os.getpid())), (BOOT_FILE, secrets.token_hex(8))):
