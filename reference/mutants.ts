@@ -81,6 +81,18 @@ const INSTANCE_ACCESS_MUTANTS: Omit<Mutant, 'role'>[] = [
   { name: 'instance-denial-not-audited', suite: 'isolation', defect: 'a refused request for another principal\'s instance writes no audit_log row', mustKill: [CROSS_TEAM_INSTANCE] },
 ];
 
+// Node B's mail outbox (issue 7): its criteria come with the lifecycle suite (issue 8), so `npm run mutants`
+// leaves these out; test/integration/node-b-mail.test.ts shows what each changes.
+const MAIL_MUTANTS = [
+  { name: 'mail-resend-of-sent-accepted', defect: 'resend re-arms a delivery that was already sent (200, the mail goes out again) instead of 409', mustKill: ['resend on a sent delivery answers 409'] },
+  { name: 'mail-dead-letter-never-reached', defect: 'a delivery that keeps failing is retried forever, never dead-lettered', mustKill: ['a delivery that cannot be sent is dead-lettered after'] },
+  {
+    name: 'mail-attempt-no-restarts', defect: 'attempt numbers count within a cycle: a resend\'s attempts start again at 1 (bootstrap drops their unique index)',
+    mustKill: ['attempt numbers keep counting across resends'],
+  },
+  { name: 'mail-worker-no-row-lock', defect: 'the delivery worker reads due rows without FOR UPDATE SKIP LOCKED: concurrent workers send one delivery twice', mustKill: ['concurrent mail workers send each delivery once'] },
+].map((m) => ({ ...m, suite: 'lifecycle' }));
+
 const VPN_MUTANTS = [
   {
     name: 'cross-team-forwarding', defect: 'the forwarding rules let every peer reach every team subnet, not only its own',
@@ -114,7 +126,7 @@ const REGISTRY_MUTANTS = [
 
 export const MUTANTS: readonly Mutant[] = [
   ...ofRole('registry', REGISTRY_MUTANTS),
-  ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS, ...APPEARANCE_MUTANTS, ...INSTANCE_ACCESS_MUTANTS]),
+  ...ofRole('control-plane', [...CONTROL_PLANE_MUTANTS, ...INSTANCE_MUTANTS, ...ACCOUNTS_MUTANTS, ...APPEARANCE_MUTANTS, ...INSTANCE_ACCESS_MUTANTS, ...MAIL_MUTANTS]),
   ...ofRole('vpn', VPN_MUTANTS),
 ];
 

@@ -33,6 +33,19 @@ umask 077
   echo "ARENA_INSTANCE_LABELS=${FLEETGATE_RUN_LABELS:-}"
   echo "ARENA_SERVICE_TOKEN=${ARENA_SERVICE_TOKEN:-}"
 } > /etc/arena/instances.env
+# The mail outbox: its worker, retry policy and the local SMTP sink (small values: a dead letter within seconds).
+{
+  echo "ARENA_MAIL_WORKER_INTERVAL=${ARENA_MAIL_WORKER_INTERVAL:-0.5}"
+  echo "ARENA_MAIL_MAX_ATTEMPTS=${ARENA_MAIL_MAX_ATTEMPTS:-3}"
+  echo "ARENA_MAIL_BACKOFF_BASE=${ARENA_MAIL_BACKOFF_BASE:-0.25}"
+  echo "ARENA_MAIL_BACKOFF_MAX=${ARENA_MAIL_BACKOFF_MAX:-2}"
+  echo "ARENA_SMTP_HOST=127.0.0.1"
+  echo "ARENA_SMTP_PORT=2525"
+  echo "ARENA_MAIL_FROM=arena@arena.local"
+  echo "ARENA_MAIL_SINK_FILE=/var/lib/arena/mail-sink.jsonl"
+  echo "ARENA_MAIL_SINK_REJECT_DOMAINS=${ARENA_MAIL_SINK_REJECT_DOMAINS:-undeliverable.test}"
+  echo "ARENA_MAIL_SINK_DEFER_DOMAINS=${ARENA_MAIL_SINK_DEFER_DOMAINS:-deferred.test}"
+} > /etc/arena/mail.env
 
 days=90
 [ "$mutant" = cert-expiring ] && days=3
@@ -81,4 +94,7 @@ if [ "$mutant" = outdated-binaries ]; then
 fi
 start_fleet_sshd
 unset ARENA_ADMIN_PASSWORD ARENA_VPN_STATE_TOKEN
+# The local SMTP sink the outbox delivers to; up before the API's worker makes its first pass.
+python3 -m arena.mail_sink &
+for _ in $(seq 100); do [ -e /run/arena-mail-sink.ready ] && break; sleep 0.1; done
 exec python3 -m arena.api

@@ -18,7 +18,7 @@ export const NODE_B_ROLE = 'control-plane';
 
 export const NODE_B_TABLES = [
   'users', 'principals', 'teams', 'team_members', 'challenges', 'instances', 'leases', 'audit_log', 'schema_migrations',
-  'password_resets', 'mail_deliveries', 'user_appearance',
+  'password_resets', 'mail_deliveries', 'mail_attempts', 'user_appearance',
 ];
 
 export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }: NodeBAddress): ProfileInput {

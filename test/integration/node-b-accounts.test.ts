@@ -169,7 +169,7 @@ describe('healthy node B', () => {
     const known = await api('healthy', 'POST', '/api/password-reset', { body: { email: 'cal@example.test' } });
     // The same answer either way: nobody learns which emails have an account.
     expect(known).toMatchObject({ status: 202, json: unknown.json });
-    const mail = await sql('healthy', "select body from mail_deliveries where recipient = 'cal@example.test' and template = 'password-reset' and status = 'pending'");
+    const mail = await sql('healthy', "select body from mail_deliveries where recipient = 'cal@example.test' and template = 'password-reset'");
     const token = /^([\w-]{40,})$/m.exec(mail)![1]!;
     expect(await sql('healthy', 'select count(*) from password_resets where token_hash = encode(sha256(convert_to(\'' + token + '\', \'UTF8\')), \'hex\')')).toBe('1');
     expect(await api('healthy', 'POST', '/api/password-reset/confirm', { body: { token, password: 'short' } })).toMatchObject({ status: 400, json: { error: 'password must be at least 10 characters' } });

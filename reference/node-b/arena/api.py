@@ -15,6 +15,7 @@ import redis
 
 from . import accounts_api, admin_api, config, health, instance_http, instance_metrics, instance_worker, metrics, mutant, teams_api, vpn_api, web
 from . import appearance_api, pages  # the appearance presets and the HTML pages
+from . import mail_api, mail_delivery, mail_metrics  # noqa: F401 (mail_metrics registers its gauges)
 
 CFG = config.load()
 PID_FILE = "/run/arena-api.pid"
@@ -28,6 +29,7 @@ ROUTES = [
     *vpn_api.ROUTES,
     *appearance_api.ROUTES,
     *pages.ROUTES,  # HTML, not JSON: a route's headers may name another Content-Type
+    *mail_api.ROUTES,
 ]
 
 REQUESTS = metrics.REGISTRY.counter("arena_http_requests_total", "HTTP requests answered, by method, route and status.", ("method", "route", "status"))
@@ -132,6 +134,7 @@ def main() -> None:
     secure = tls_server(int(os.environ.get("ARENA_TLS_PORT", "8443")))
     threading.Thread(target=secure.serve_forever, daemon=True).start()
     instance_worker.start()
+    mail_delivery.start()
     restart_on_hangup()
     # `arena api restart` finds the process here, and knows a new interpreter by a new boot id.
     for path, value in ((PID_FILE, str(os.getpid())), (BOOT_FILE, secrets.token_hex(8))):

@@ -4,7 +4,7 @@ import json
 import sys
 import urllib.request
 
-from . import appearance_cli, bootstrap_accounts, cli_accounts, config, db, health, instance_cli
+from . import appearance_cli, bootstrap_accounts, cli_accounts, config, db, health, instance_cli, mail_cli, mail_outbox
 
 
 def emit(result: dict, as_json: bool) -> int:
@@ -28,7 +28,7 @@ def db_bootstrap(_args) -> dict:
     except Exception as exc:
         return {"ok": False, "error": f"database unreachable: {str(exc).strip().splitlines()[0]}"}
     try:
-        result = db.bootstrap(conn, seed=lambda c: bootstrap_accounts.after_migrations(c, cfg))
+        result = db.bootstrap(conn, seed=lambda c: {**bootstrap_accounts.after_migrations(c, cfg), **mail_outbox.after_migrations(c)})
         return {"ok": True, **result, "tables": db.tables(conn)}
     finally:
         conn.close()
@@ -69,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     instance_cli.register(groups)
     verb_groups = cli_accounts.register(groups)
     appearance_cli.register(groups, verb_groups["user"])
+    mail_cli.register(groups)
     return root
 
 

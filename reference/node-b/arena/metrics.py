@@ -81,6 +81,22 @@ class Gauge:
             return []
 
 
+class GaugeSet:
+    """Gauges read when scraped, one per label value (e.g. rows by status): collect() → {value or tuple: number};
+    a collect that fails or answers None leaves them out."""
+    kind = "gauge"
+
+    def __init__(self, name: str, help_text: str, labels: tuple, collect):
+        self.name, self.help, self.labels, self.collect = name, help_text, labels, collect
+
+    def samples(self):
+        try:
+            values = self.collect() or {}
+        except Exception:
+            return []
+        return [(self.name, _labels(self.labels, k if isinstance(k, tuple) else (k,)), v) for k, v in sorted(values.items())]
+
+
 class Registry:
     def __init__(self):
         self._metrics, self._lock = {}, threading.Lock()
@@ -97,6 +113,9 @@ class Registry:
 
     def gauge(self, name: str, help_text: str, collect) -> Gauge:
         return self._add(Gauge(name, help_text, collect))
+
+    def gauges(self, name: str, help_text: str, labels, collect) -> GaugeSet:
+        return self._add(GaugeSet(name, help_text, tuple(labels), collect))
 
     def render(self) -> str:
         lines = []
