@@ -12,7 +12,7 @@ export { parseVersion, diskFree, memoryAvailable } from './node-facts.ts';
 export { contrastRatio, relativeLuminance, parseColour, WCAG_AA } from './contrast.ts';
 export { PreconditionError } from './precondition.ts';
 export { latencyRecorder, type LatencySummary } from './latency.ts';
-export { containersLabelled } from './docker.ts';
+export { containersLabelled, type Docker } from './docker.ts';
 export type { Made } from './made.ts';
 export type { EndpointClient } from './http-client.ts';
 export type { Profile } from './profile/schema.ts';

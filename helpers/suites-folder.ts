@@ -11,9 +11,10 @@ function folders(dir: string): string[] {
     .sort();
 }
 
-/** The suites in a suites folder: `preflight`, `lifecycle`, … or whatever the operator made. */
+/** The suites in a suites folder: `preflight`, `lifecycle`, … or whatever the operator made. A folder named `_…` is
+ * the folder's own shared code (fixtures, an API client for the platform), not a suite. */
 export function suitesIn(dir: string): string[] {
-  return folders(dir);
+  return folders(dir).filter((name) => !name.startsWith('_'));
 }
 
 /** Every role some suite in these folders has specs for. */

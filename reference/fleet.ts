@@ -135,7 +135,7 @@ export class ArenaFleet extends ReferenceBuilder {
           .withHostname(plan.name)
           .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: owner })
           .withEnvironment({
-            ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ...needed(kind),
+            ...kind.environment, ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ...needed(kind),
             // What a node starts itself (node B's instances) carries the run's labels too: removed with the run.
             FLEETGATE_RUN_LABELS: `${LABEL_RUN}=${this.runId},${LABEL_OWNER}=${owner}`,
             ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',

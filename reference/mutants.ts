@@ -46,6 +46,10 @@ const INSTANCE_MUTANTS = [
   { name: 'destroy-leaves-residue', defect: 'destroy (and the reaper) stop the container but never remove it', mustKill: ['destroy leaves no container behind'] },
   { name: 'registry-error-swallowed', defect: 'a failed pull is ignored: spawn reports success with no container', mustKill: ['a spawn the registry cannot serve fails with the reason'] },
   {
+    name: 'reconciler-boot-only', defect: 'the reconciler passes once when the API starts, never on its interval',
+    mustKill: ['the reconciler removes a labelled container that has no row', 'the reconciler marks an instance whose container vanished'],
+  },
+  {
     name: 'duplicate-instance-after-restart', defect: 'after an API restart every instance is taken as vanished and a spawn starts a second container',
     mustKill: ['a spawn after an API restart returns the same instance'],
   },

@@ -5,7 +5,7 @@ import { GenericContainer } from 'testcontainers';
 import type { ProfileInput } from '../helpers/profile/schema.ts';
 import type { ReferenceImages } from './images/build.ts';
 import { nodeAProfile, NODE_A_PORTS, NODE_A_ROLE } from './profiles/node-a.ts';
-import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE } from './profiles/node-b.ts';
+import { nodeBProfile, NODE_B_PORTS, NODE_B_ROLE, NODE_B_SETTINGS } from './profiles/node-b.ts';
 import { nodeCProfile, NODE_C_ROLE } from './profiles/node-c.ts';
 
 export interface NodeKind {
@@ -25,6 +25,8 @@ export interface NodeKind {
    * the run. With no node of that role in the fleet (`--role`), the node runs without it.
    */
   readonly needs?: { readonly role: string; readonly port: number; readonly secrets: readonly string[]; env(address: string): Record<string, string> };
+  /** The deployment's settings for nodes of this kind in the reference fleet (env the entrypoint reads). */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Container settings beyond the fleet's (tmpfs, capabilities, devices). */
   configure?(container: GenericContainer): GenericContainer;
   /** The node's profile as it sees itself: its own ports on loopback, pinned to its hostname. */
@@ -37,11 +39,13 @@ export const CONTROL_PLANE: NodeKind = {
   role: NODE_B_ROLE,
   image: 'nodeB',
   readyLog: '[node-b] ready',
-  secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
+  // The service token is the profile's too: the lifecycle criteria act on instances with it, as the deployment's own services do.
+  secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD', 'ARENA_SERVICE_TOKEN'],
   // The bootstrap admin's password and the token node C reads B's VPN state with (reference/README.md).
-  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_SERVICE_TOKEN', 'ARENA_ADMIN_PASSWORD', 'ARENA_VPN_STATE_TOKEN'],
+  nodeSecrets: ['ARENA_SESSION_SECRET', 'ARENA_ADMIN_PASSWORD', 'ARENA_VPN_STATE_TOKEN'],
   // Instances are sibling containers: the host's Docker socket, and node A's registry as the host reaches it.
   needs: { role: NODE_A_ROLE, port: NODE_A_PORTS.registry, secrets: ['ARENA_REGISTRY_PASSWORD'], env: (address) => ({ ARENA_REGISTRY: address }) },
+  environment: NODE_B_SETTINGS,
   configure: (container) => container.withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
     .withBindMounts([{ source: DOCKER_SOCKET, target: DOCKER_SOCKET }]),
   profile: (node) => nodeBProfile({ node, transport: { kind: 'local' }, host: '127.0.0.1', ports: { ...NODE_B_PORTS }, match: { hostname: node } }),

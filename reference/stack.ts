@@ -45,7 +45,7 @@ export class ArenaStack extends ReferenceBuilder {
   }
 
   async #startNodeB(image: string, signal: AbortSignal | undefined): Promise<StartedArenaStack> {
-    const secrets = { ARENA_DB_PASSWORD: secret(), ARENA_REDIS_PASSWORD: secret() };
+    const secrets = Object.fromEntries(CONTROL_PLANE.secrets.map((n) => [n, secret()]));
     const nodeSecrets = Object.fromEntries((CONTROL_PLANE.nodeSecrets ?? []).map((n) => [n, secret() + secret()]));
     [...Object.values(secrets), ...Object.values(nodeSecrets)].forEach(registerSecret);
     const name = `fleetgate-arena-b-${this.runId}`;
@@ -53,7 +53,7 @@ export class ArenaStack extends ReferenceBuilder {
     const container = new GenericContainer(image)
       .withName(name)
       .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: 'arena-b', [LABEL_OWNER]: `${hostname()}:${process.pid}` })
-      .withEnvironment({ ...secrets, ...nodeSecrets, ARENA_MUTANT: this.#mutant ?? '' })
+      .withEnvironment({ ...CONTROL_PLANE.environment, ...secrets, ...nodeSecrets, ARENA_MUTANT: this.#mutant ?? '' })
       .withExposedPorts(8080, 8443, 5432, 6379)
       .withTmpFs({ '/var/lib/arena': 'rw,size=64m' })
       .withResourcesQuota({ memory: 1 })

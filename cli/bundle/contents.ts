@@ -39,18 +39,24 @@ export const NOT_ON_NODE = [
   'examples/', 'test/',
 ] as const;
 
-/** Every file of the suites for `role` (or `all`): `suites/<suite>/*` and `suites/<suite>/<role>/**`. */
+/**
+ * Every file of the suites for `role` (or `all`): `suites/<suite>/*` and `suites/<suite>/<role>/**`, and what the
+ * suites share: files at the top (`vars.schema.ts`) and `_…` folders (their fixtures).
+ */
 export function suiteFiles(root: string, role: string): string[] {
   const suitesDir = join(root, 'suites');
   const files: string[] = [];
   for (const suite of readdirSync(suitesDir).sort()) {
     const suiteDir = join(suitesDir, suite);
-    if (!statSync(suiteDir).isDirectory()) continue;
+    if (!statSync(suiteDir).isDirectory()) {
+      if (!suite.endsWith('README.md')) files.push(relative(root, suiteDir));
+      continue;
+    }
     for (const entry of readdirSync(suiteDir, { recursive: true, encoding: 'utf8' }).sort()) {
       const path = join(suiteDir, entry);
       if (!statSync(path).isFile() || entry.endsWith('README.md')) continue;
       const roleDir = entry.includes('/') ? entry.split('/')[0] : undefined;
-      if (role === 'all' || roleDir === undefined || roleDir === role) files.push(relative(root, path));
+      if (suite.startsWith('_') || role === 'all' || roleDir === undefined || roleDir === role) files.push(relative(root, path));
     }
   }
   return files;

@@ -29,7 +29,8 @@ export async function traceFiles(root: string, entries: readonly string[], ignor
   const result = await nodeFileTrace(entries.map((e) => `${root}/${e}`), {
     base: root,
     processCwd: root,
-    conditions: ['node', 'import', 'module-sync', 'default'],
+    // Not 'import' or 'require': nft picks the one that fits each importer (a require() gets a package's CommonJS export).
+    conditions: ['node', 'module-sync', 'default'],
     readFile: readForTrace,
     ts: true,
     mixedModules: true,

@@ -88,7 +88,7 @@ export function placeholderReferenceTarget(shape?: { profile: ProfileInput; secr
   const ports = { http: 8080, https: 8443, postgres: 5432, redis: 6379 };
   const { profile, secrets } = shape ?? {
     profile: nodeBProfile({ transport: { kind: 'docker', container: 'arena-b (not started)' }, host: '127.0.0.1', ports }),
-    secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'],
+    secrets: ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD', 'ARENA_SERVICE_TOKEN'],
   };
   for (const name of secrets) process.env[name] ??= 'not-started';
   const temp = writeTempProfile(profile, `node ${profile.node}, not started (criteria are collected against it)`);

@@ -21,6 +21,10 @@ export const NODE_B_TABLES = [
   'password_resets', 'mail_deliveries', 'mail_attempts', 'user_appearance',
 ];
 
+/** The reference deployment's settings for node B (env its entrypoint reads): a reconciler pass every 3 s, so its
+ * criteria finish within an iteration; a catalogue with one challenge the registry does not serve yet (crypto-intro). */
+export const NODE_B_SETTINGS = { ARENA_RECONCILE_INTERVAL: '3', ARENA_CHALLENGES: 'web-warmup,pwn-echo,crypto-intro' } as const;
+
 export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }: NodeBAddress): ProfileInput {
   return {
     node,
@@ -29,7 +33,7 @@ export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }
     transport,
     config: { validate: ['arena', 'env', 'validate', 'control-plane', '--json'] },
     http: [
-      { name: 'api', url: `http://${host}:${ports.http}`, health: '/healthz', ready: '/readyz', maxLatencyMs: 500 },
+      { name: 'api', url: `http://${host}:${ports.http}`, health: '/healthz', ready: '/readyz', maxLatencyMs: 500, auth: { token: '${env:ARENA_SERVICE_TOKEN}' } },
       { name: 'api-tls', url: `https://${host}:${ports.https}`, insecure: true, maxLatencyMs: 500, certMinDaysLeft: 14 },
     ],
     postgres: [
@@ -43,5 +47,15 @@ export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }
       { name: 'openssl', minVersion: '3', versionArgs: ['version'] },
     ],
     headroom: { disk: [{ path: '/var/lib/arena', minFreePercent: 20 }], memory: { minAvailableMiB: 256 } },
+    vars: {
+      arena: {
+        api: 'api',
+        database: 'arena-db',
+        lifecycle: {
+          challenges: ['web-warmup', 'pwn-echo'], unpublishedChallenge: 'crypto-intro',
+          leaseTtlSeconds: 3, leaseToleranceSeconds: 2, reconcileIntervalSeconds: Number(NODE_B_SETTINGS.ARENA_RECONCILE_INTERVAL), concurrentSpawns: 8,
+        },
+      },
+    },
   };
 }

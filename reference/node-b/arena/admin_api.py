@@ -1,6 +1,6 @@
 """HTTP: the admin surface (JSON; the HTML admin page is in pages.py): users, teams, the audit
 log, disabling a user. Admin is a role of a user (the bootstrap admin is seeded by `arena db bootstrap`)."""
-from . import accounts, app, audit, principals, teams
+from . import accounts, app, audit, instance_http, principals, removal, teams
 from .web import HttpError, Refusal, Route
 
 
@@ -50,9 +50,33 @@ def disable_user(req):
     return 200, {"user": user, "sessionsEnded": app.SESSIONS.drop_user(user_id)}
 
 
+def _admin_or_service(req, cur) -> str:
+    """The actor of an operator's request: the deployment's service token (a gate run cleaning up), or an admin."""
+    if instance_http.service_token(req):
+        return "service"
+    return f"admin:{_admin(req, cur)['id']}"
+
+
+def remove_user(req):
+    with app.transaction() as cur:
+        actor = _admin_or_service(req, cur)
+        found = accounts.by_login(cur, req.params["id"]) if not req.params["id"].isdigit() else accounts.get(cur, int(req.params["id"]))
+        if found is None:
+            raise HttpError(404, f"no user {req.params['id']!r}")
+        removed = removal.remove_user(cur, found, actor)
+    return 200, {"removed": removed, "sessionsEnded": app.SESSIONS.drop_user(found["id"])}
+
+
+def remove_team(req):
+    with app.transaction() as cur:
+        return 200, {"removed": removal.remove_team(cur, req.params["name"], _admin_or_service(req, cur))}
+
+
 ROUTES = [
     Route("GET", "/api/admin/users", users),
     Route("GET", "/api/admin/teams", team_list),
     Route("GET", "/api/admin/audit", audit_log),
     Route("POST", "/api/admin/users/{id}/disable", disable_user),
+    Route("DELETE", "/api/admin/users/{id}", remove_user),
+    Route("DELETE", "/api/admin/teams/{name}", remove_team),
 ]

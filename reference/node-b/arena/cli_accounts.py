@@ -1,13 +1,13 @@
 """`arena` verbs for accounts on node B (JSON with --json; exit 0 ok, 1 failed with `error`):
   user create <email> --handle H [--admin]   (the password on stdin, never on the command line)
-  user list | team list | audit list [--action A] [--limit N] | vpn state | api restart"""
+  user list | user remove <email|handle> | team list | team remove <name> | audit list [--action A] [--limit N] | vpn state | api restart"""
 import os
 import signal
 import sys
 import time
 import urllib.request
 
-from . import accounts, audit, config, principals, store, teams, vpn_state
+from . import accounts, audit, config, principals, removal, sessions, store, teams, vpn_state
 from .web import HttpError
 
 PID_FILE, BOOT_FILE = "/run/arena-api.pid", "/run/arena-api.boot"
@@ -98,6 +98,22 @@ def _said(run):
     return wrapped
 
 
+def user_remove(args) -> dict:
+    def work(cur):
+        found = accounts.by_login(cur, args.user)
+        if found is None:
+            raise HttpError(404, f"no user {args.user!r}")
+        return {"removed": removal.remove_user(cur, found, "cli")}
+    result = _db(work, {"removed": None})
+    if result["ok"]:
+        result["sessionsEnded"] = sessions.store(config.load()).drop_user(result["removed"]["id"])
+    return result
+
+
+def team_remove(args) -> dict:
+    return _db(lambda cur: {"removed": removal.remove_team(cur, args.name, "cli")}, {"removed": None})
+
+
 def register(groups) -> dict:
     """Adds the verbs; answers the verb groups other modules add to ({"user": …})."""
     user = groups.add_parser("user").add_subparsers(dest="verb", required=True)
@@ -107,8 +123,14 @@ def register(groups) -> dict:
     create.add_argument("--admin", action="store_true")
     create.set_defaults(run=_said(user_create))
     user.add_parser("list").set_defaults(run=_said(user_list))
+    remove = user.add_parser("remove")
+    remove.add_argument("user", help="email or handle")
+    remove.set_defaults(run=_said(user_remove))
     team = groups.add_parser("team").add_subparsers(dest="verb", required=True)
     team.add_parser("list").set_defaults(run=_said(team_list))
+    team_rm = team.add_parser("remove")
+    team_rm.add_argument("name")
+    team_rm.set_defaults(run=_said(team_remove))
     log = groups.add_parser("audit").add_subparsers(dest="verb", required=True)
     listing = log.add_parser("list")
     listing.add_argument("--action")

@@ -41,5 +41,7 @@ def start() -> None:
     if not mutant.on("reaper-off"):
         threading.Thread(target=loop, args=("reaper", settings.reaper_interval, lambda ctx: reaper.reap(ctx) or None),
                          daemon=True, name="reaper").start()
-    threading.Thread(target=loop, args=("reconciler", settings.reconcile_interval, reconcile, reconcile_boot),
+    # reconciler-boot-only: the pass at start happens; the interval's passes never do.
+    periodic = (lambda ctx: None) if mutant.on("reconciler-boot-only") else reconcile
+    threading.Thread(target=loop, args=("reconciler", settings.reconcile_interval, periodic, reconcile_boot),
                      daemon=True, name="reconciler").start()
