@@ -1,11 +1,12 @@
 // `npm run mutants`: the gate (on the reference fleet, through the bundle) against the healthy stack and
 // against each fault switch, switched on in one node of its role. A criterion that no mutant makes fail, a
 // mutant no criterion notices, or a mutant that fails a node it is not on, is a defect in the gate.
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { globSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { MUTANTS, PREFLIGHT_MUTANTS, type Mutant } from '../reference/mutants.ts';
+import { MUTANTS, type Mutant } from '../reference/mutants.ts';
+import { suitesIn } from '../helpers/suites-folder.ts';
 import { ArenaFleet } from '../reference/fleet.ts';
 import { ROOT } from '../vitest.workspace.ts';
 import type { FleetResults } from './fleet/fleet-report.ts';
@@ -30,10 +31,11 @@ interface MutantRun {
 const mutatedNode = (mutant: string): string => new ArenaFleet().withMutant(mutant).mutant!.node;
 
 /** One gate run over the reference fleet; a mutant's run starts only the nodes of its role (`--role`), side by side with others. */
-async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string, role?: string): Promise<MutantRun> {
+async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string, suites: readonly string[], role?: string): Promise<MutantRun> {
   const out = mkdtempSync(join(tmpdir(), `fleetgate-mutant-${mutant}-`));
   try {
-    const child = await execa(process.execPath, ['cli/main.ts', '--iterations', String(iterations), '--out', out, ...(role ? ['--role', role] : [])], {
+    const args = ['cli/main.ts', '--iterations', String(iterations), '--out', out, ...suites.flatMap((suite) => ['--suite', suite]), ...(role ? ['--role', role] : [])];
+    const child = await execa(process.execPath, args, {
       cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: node ? mutant : '', ARENA_MUTANT_NODE: node ?? '', FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
     });
     let doc: FleetResults | undefined;
@@ -63,27 +65,37 @@ function killedBy(run: MutantRun, { node, id }: Row): boolean {
   return verdict !== undefined && verdict !== 'pass' && verdict !== 'skipped';
 }
 
+/** The suites fleetgate has specs for: their mutants are judged; a suite still without specs waits for them. */
+function suitesWithSpecs(): string[] {
+  return suitesIn(join(ROOT, 'suites')).filter((suite) => globSync(`suites/${suite}/**/*.spec.ts`, { cwd: ROOT }).length > 0);
+}
+
+const suiteOf = (mutant: Mutant): string => mutant.suite ?? 'preflight';
+
 async function main(): Promise<number> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  // Mutants of another suite (`suite` in mutants.ts) wait for that suite's own judge.
-  const mutants: readonly Mutant[] = only.length ? PREFLIGHT_MUTANTS.filter((m) => only.includes(m.name)) : PREFLIGHT_MUTANTS;
+  const judged = suitesWithSpecs();
+  const judgeable = MUTANTS.filter((m) => judged.includes(suiteOf(m)));
+  const mutants: readonly Mutant[] = only.length ? judgeable.filter((m) => only.includes(m.name)) : judgeable;
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const problems: string[] = [];
-  for (const other of MUTANTS.filter((m) => only.includes(m.name) && !PREFLIGHT_MUTANTS.includes(m))) log(`${other.name}: caught by the ${other.suite} suite, not judged here`);
+  const waiting = MUTANTS.filter((m) => !judged.includes(suiteOf(m)) && (!only.length || only.includes(m.name)));
+  for (const suite of new Set(waiting.map(suiteOf))) log(`not judged yet (no ${suite} specs): ${waiting.filter((m) => suiteOf(m) === suite).map((m) => m.name).join(', ')}`);
 
   const built = await ensureBundle(log);
   const nodes = new Map(mutants.map((m) => [m.name, mutatedNode(m.name)]));
   const mutated = [...new Set(nodes.values())];
-  log(`mutants: healthy fleet, then ${mutants.length} fault switch(es), each on the first node of its role (${mutated.join(', ')}), ${SIDE_BY_SIDE} fleets at a time, 1 iteration each`);
+  log(`mutants: healthy fleet (suites ${judged.join(', ')}), then ${mutants.length} fault switch(es), each on the first node of its role (${mutated.join(', ')}) with its own suite, ${SIDE_BY_SIDE} fleets at a time, 1 iteration each`);
   try {
-    const healthy = await gateRun('healthy', undefined, 1, built.file);
+    // The healthy fleet runs every judged suite; a mutant's fleet only the suite its criteria are in.
+    const healthy = await gateRun('healthy', undefined, 1, built.file, judged.filter((suite) => mutants.some((m) => suiteOf(m) === suite)));
     log(`  healthy        exit ${healthy.exitCode}${healthy.error ? ` — ${healthy.error}` : ''}`);
     if (healthy.exitCode !== 0) problems.push(`the healthy fleet is not green (exit ${healthy.exitCode}${healthy.collateral.length ? `: ${healthy.collateral.join(', ')}` : ''})`);
     // The rows: every criterion of each node a mutant is switched on in.
     const criteria: Row[] = mutated.flatMap((node) => [...(healthy.verdicts.get(node)?.keys() ?? [])].sort().map((id) => ({ node, id })));
 
     const runs: MutantRun[] = await inTurns(mutants, SIDE_BY_SIDE, async (mutant) => {
-      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, mutant.role);
+      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, [suiteOf(mutant)], mutant.role);
       const kills = criteria.filter((row) => killedBy(run, row));
       log(`  ${mutant.name.padEnd(24)} exit ${run.exitCode}, killed by ${kills.length} criterion(s) on ${run.node}${run.error ? ` — ${run.error}` : ''}`);
       return run;

@@ -20,6 +20,12 @@ const lifecycle = z.strictObject({
   reconcileIntervalSeconds: seconds,
   /** How many spawns race for one principal and challenge. */
   concurrentSpawns: z.number().int().min(2).max(50).default(8),
+  /** The outbox: a domain the mail relay refuses for good (a dead letter from data), one it delivers to, and how many deliveries two workers race for. */
+  mail: z.strictObject({
+    undeliverableDomain: z.string().min(1),
+    deliverableDomain: z.string().min(1),
+    racedDeliveries: z.number().int().min(2).max(200).default(30),
+  }),
 });
 
 const arena = z.strictObject({

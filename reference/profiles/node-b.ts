@@ -54,6 +54,7 @@ export function nodeBProfile({ transport, host, ports, node = 'arena-b', match }
         lifecycle: {
           challenges: ['web-warmup', 'pwn-echo'], unpublishedChallenge: 'crypto-intro',
           leaseTtlSeconds: 3, leaseToleranceSeconds: 2, reconcileIntervalSeconds: Number(NODE_B_SETTINGS.ARENA_RECONCILE_INTERVAL), concurrentSpawns: 8,
+          mail: { undeliverableDomain: 'undeliverable.test', deliverableDomain: 'players.arena.test', racedDeliveries: 30 },
         },
       },
     },

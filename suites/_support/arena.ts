@@ -58,15 +58,78 @@ export class Instances {
   }
 }
 
+export interface Delivery {
+  id: number;
+  recipient: string;
+  status: 'pending' | 'retrying' | 'sent' | 'dead_lettered';
+  cycleAttempts: number;
+  resends: number;
+  lastAttemptNo: number | null;
+}
+
+export interface MailPolicy {
+  maxAttempts: number;
+  workerIntervalSeconds: number;
+  backoffSeconds: { base: number; max: number };
+}
+
+/** The outbox's operator surface (seed 002) with the service token; test messages made here are purged afterwards. */
+export class Mail {
+  readonly #api: EndpointClient;
+  readonly #made: Made;
+  constructor(api: EndpointClient, made: Made) {
+    this.#api = api;
+    this.#made = made;
+  }
+
+  /** A test message through the outbox, purged (with its attempts) after the criterion. */
+  async queueTest(to: string): Promise<Delivery> {
+    const { body } = await this.#api.post('/api/admin/mail/test').send({ to }).expect(201);
+    return this.purgeAfterwards((body as { delivery: Delivery }).delivery);
+  }
+
+  /** A delivery this criterion made some other way, purged after it. */
+  purgeAfterwards<D extends { id: number }>(delivery: D): D {
+    return this.#made.add(`mail delivery ${delivery.id}`, delivery, async ({ id }) => {
+      await this.#api.delete(`/api/admin/mail/deliveries/${id}`).expect(200);
+    });
+  }
+
+  async get(id: number): Promise<Delivery> {
+    const { body } = await this.#api.get(`/api/admin/mail/deliveries/${id}`).expect(200);
+    return (body as { delivery: Delivery }).delivery;
+  }
+
+  async attemptNumbers(id: number): Promise<number[]> {
+    const { body } = await this.#api.get(`/api/admin/mail/deliveries/${id}/attempts`).expect(200);
+    return (body as { attempts: { attemptNo: number }[] }).attempts.map((a) => a.attemptNo);
+  }
+
+  resend(id: number): Test {
+    return this.#api.post(`/api/admin/mail/deliveries/${id}/resend`);
+  }
+
+  deadLetters(): Test {
+    return this.#api.get('/api/admin/mail/dead-letters');
+  }
+
+  async policy(): Promise<MailPolicy> {
+    const { body } = await this.#api.get('/api/admin/mail/deliveries?status=sent').expect(200);
+    return (body as { policy: MailPolicy }).policy;
+  }
+}
+
 export class Arena {
   readonly api: EndpointClient;
   readonly instances: Instances;
+  readonly mail: Mail;
   readonly #made: Made;
   #controller: string | undefined;
 
   constructor(api: EndpointClient, made: Made) {
     this.api = api;
     this.instances = new Instances(api);
+    this.mail = new Mail(api, made);
     this.#made = made;
   }
 

@@ -50,8 +50,9 @@ def disable_user(req):
     return 200, {"user": user, "sessionsEnded": app.SESSIONS.drop_user(user_id)}
 
 
-def _admin_or_service(req, cur) -> str:
-    """The actor of an operator's request: the deployment's service token (a gate run cleaning up), or an admin."""
+def operator(req, cur) -> str:
+    """The actor of an operator's request: `service` for the deployment's service token (its own jobs, a gate run
+    checking and cleaning up), else `admin:<id>` for an admin's session (a player: 403 and audited)."""
     if instance_http.service_token(req):
         return "service"
     return f"admin:{_admin(req, cur)['id']}"
@@ -59,7 +60,7 @@ def _admin_or_service(req, cur) -> str:
 
 def remove_user(req):
     with app.transaction() as cur:
-        actor = _admin_or_service(req, cur)
+        actor = operator(req, cur)
         found = accounts.by_login(cur, req.params["id"]) if not req.params["id"].isdigit() else accounts.get(cur, int(req.params["id"]))
         if found is None:
             raise HttpError(404, f"no user {req.params['id']!r}")
@@ -69,7 +70,7 @@ def remove_user(req):
 
 def remove_team(req):
     with app.transaction() as cur:
-        return 200, {"removed": removal.remove_team(cur, req.params["name"], _admin_or_service(req, cur))}
+        return 200, {"removed": removal.remove_team(cur, req.params["name"], operator(req, cur))}
 
 
 ROUTES = [

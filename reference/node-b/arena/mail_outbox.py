@@ -104,6 +104,17 @@ def resend(cur, delivery_id: int, actor: str) -> dict:
     return {"delivery": get(cur, delivery_id), "previousStatus": previous}
 
 
+def purge(cur, delivery_id: int, actor: str) -> dict:
+    """Remove a delivery and its attempts (cascade). One a worker holds right now waits for that attempt."""
+    cur.execute("select status from mail_deliveries where id = %s for update", (delivery_id,))
+    row = cur.fetchone()
+    if not row:
+        raise HttpError(404, f"no mail delivery {delivery_id}")
+    cur.execute("delete from mail_deliveries where id = %s", (delivery_id,))
+    audit.record(cur, "mail.purged", actor, None, delivery=delivery_id, status=row[0])
+    return {"id": delivery_id, "status": row[0]}
+
+
 def after_migrations(conn) -> dict:
     """`arena db bootstrap`'s step for the outbox: under `mail-attempt-no-restarts`, lose the index that keeps
     attempt numbers unique per delivery (the defect numbers each resend's attempts from 1 again)."""
