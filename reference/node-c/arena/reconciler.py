@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from . import settings, state, vpn
+from . import mutant, settings, state, vpn
 from .system import CommandError
 
 LAST_FILE = "/run/arena-vpn-reconcile.json"
@@ -63,6 +63,10 @@ def main() -> int:
             if interval <= 0:
                 return 0
             try:
+                # vpn-reconciler-stalled: the loop lives on and never reconciles; C stops following B.
+                if mutant.on("vpn-reconciler-stalled"):
+                    time.sleep(interval)
+                    continue
                 reconcile_now("interval")
                 problem = None
             except FAILURES as exc:
