@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { leftoverContainers, removeImagesFrom, removeRun } from './run-containers.ts';
+import { leftoverContainers, leftoverNetworks, removeImagesFrom, removeRun } from './run-containers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Where what is up is written (FLEETGATE_STACK_STATE: another folder, e.g. a test's own). */
@@ -70,13 +70,13 @@ async function down(): Promise<number> {
   await removeRun(state.runId);
   await removeImagesFrom(state.registries);
   rmSync(state.dir, { recursive: true, force: true });
-  const left = await leftoverContainers(state.runId);
+  const left = [...await leftoverContainers(state.runId), ...await leftoverNetworks(state.runId)];
   if (left.length) {
-    say(`stack: ${state.runId}: containers still there after removal: ${left.join(', ')}`);
+    say(`stack: ${state.runId}: containers or networks still there after removal: ${left.join(', ')}`);
     return 1;
   }
   rmSync(STATE_DIR, { recursive: true, force: true });
-  say(`stack ${state.runId} removed: its ${state.nodes.length} containers, their volumes and ${state.dir}`);
+  say(`stack ${state.runId} removed: its ${state.nodes.length} containers (node C's simulated clients with it), their volumes, its network and ${state.dir}`);
   return 0;
 }
 
