@@ -6,28 +6,14 @@ import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from . import clients
+from . import clients, probe
 
 PORT = 9
 # Runs in the client's namespace: every target at once, TCP connects in threads, ICMP echoes on one raw socket.
-ATTEMPTS = r"""
-import errno, json, os, select, socket, struct, sys, time
+ATTEMPTS = probe.TCP_ATTEMPT + r"""
+import json, os, select, struct, sys, time
 from concurrent.futures import ThreadPoolExecutor
 targets, timeout, port = json.loads(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-BLOCKED = (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EACCES, errno.EPERM)
-
-def tcp(target):
-    s = socket.socket(); s.settimeout(timeout)
-    try:
-        s.connect((target, port)); return "reached"
-    except ConnectionRefusedError:
-        return "reached"
-    except socket.timeout:
-        return "timeout"
-    except OSError as exc:
-        return "blocked" if exc.errno in BLOCKED else f"error {exc.errno}"
-    finally:
-        s.close()
 
 def checksum(data):
     total = sum(struct.unpack(f"!{len(data) // 2}H", data))
@@ -64,7 +50,7 @@ def icmp(targets):
     return seen
 
 with ThreadPoolExecutor(16) as pool:
-    tcp_seen = dict(zip(targets, pool.map(tcp, targets)))
+    tcp_seen = dict(zip(targets, pool.map(lambda t: tcp(t, port, timeout), targets)))
 print(json.dumps({"tcp": tcp_seen, "icmp": icmp(targets)}))
 """
 
