@@ -16,7 +16,7 @@ import { ensureReferenceImages } from './images/build.ts';
 import { ReferenceBuilder, knownMutant } from './builder.ts';
 import { findMutant } from './mutants.ts';
 import { CONTROL_PLANE, REGISTRY, VPN, publishOnLoopback, type NodeKind } from './node-kinds.ts';
-import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, reapOrphans, removeImagesFrom, removeRun } from './run-containers.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, createRunNetwork, reapOrphans, removeImagesFrom, removeRun } from './run-containers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
@@ -82,6 +82,14 @@ export class ArenaFleet extends ReferenceBuilder {
     return this;
   }
 
+  /** Only the named nodes (node C with the node B it reads: `withNodes('arena-b1', 'arena-c')`). */
+  withNodes(...names: string[]): this {
+    const unknown = names.filter((name) => !this.#nodes.some((n) => n.name === name));
+    if (unknown.length) throw new Error(`no reference node ${unknown.join(', ')} (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
+    this.#nodes.splice(0, this.#nodes.length, ...this.#nodes.filter((n) => names.includes(n.name)));
+    return this;
+  }
+
   /** A fixed CPU share per node, as if each were its own machine: the fleet benchmark compares 1 node and 3 on equal terms. */
   withNodeCpus(cpus: number): this {
     this.#cpus = cpus;
@@ -123,10 +131,19 @@ export class ArenaFleet extends ReferenceBuilder {
       return target ? { ...kind.needs!.env(target.address), ...own(kind.needs!.secrets, secrets) } : {};
     };
     const registries = [...published.values()].map((p) => p.address);
+    // A node that reads another (node-kinds.ts) names it on a network of the run: the first of its role
+    // without the fault switch, so the switch's node alone goes red.
+    const readTarget = new Map<FleetNodePlan, FleetNodePlan>();
+    for (const plan of this.#nodes.filter((n) => n.kind.reads)) {
+      const ofRole = this.#nodes.filter((n) => n.kind.role === plan.kind.reads!.role);
+      const target = ofRole.find((n) => n.name !== this.#mutant?.node) ?? ofRole[0];
+      if (target) readTarget.set(plan, target);
+    }
     this.log(`starting the reference fleet: ${this.#nodes.map((n) => `${n.name} (${n.via})`).join(', ')}${this.#mutant ? `; mutant ${this.#mutant.name} on ${this.#mutant.node}` : ''}`);
     try {
       // Instances B starts carry the same owner: a kept stack's outlive this process too.
       const owner = this.#outlive ? `${hostname()}:stack` : `${hostname()}:${process.pid}`;
+      const network = readTarget.size ? await createRunNetwork(this.runId, owner) : undefined;
       const started = await Promise.all(this.#nodes.map((plan) => {
         const { kind } = plan;
         const publish = [...published.values()].find((p) => p.plan === plan);
@@ -136,6 +153,7 @@ export class ArenaFleet extends ReferenceBuilder {
           .withLabels({ [LABEL_RUN]: this.runId, [LABEL_NODE]: plan.name, [LABEL_OWNER]: owner })
           .withEnvironment({
             ...kind.environment, ...own(kind.secrets, secrets), ...own(kind.nodeSecrets, nodeSecrets), ...needed(kind),
+            ...(readTarget.has(plan) ? kind.reads!.env(readTarget.get(plan)!.name) : {}),
             // What a node starts itself (node B's instances) carries the run's labels too: removed with the run.
             FLEETGATE_RUN_LABELS: `${LABEL_RUN}=${this.runId},${LABEL_OWNER}=${owner}`,
             ARENA_MUTANT: this.#mutant?.node === plan.name ? this.#mutant.name : '',
@@ -145,10 +163,15 @@ export class ArenaFleet extends ReferenceBuilder {
           .withPullPolicy(PullPolicy.defaultPolicy())
           .withWaitStrategy(Wait.forLogMessage(kind.readyLog))
           .withStartupTimeout(120_000);
-        const configured = kind.configure ? kind.configure(base) : base;
+        const networked = network ? base.withNetworkMode(network).withNetworkAliases(plan.name) : base;
+        const configured = kind.configure ? kind.configure(networked) : networked;
         const container = publish ? publishOnLoopback(configured, publish.port, Number(publish.address.split(':')[1])) : configured;
         return (plan.via === 'ssh' ? container.withExposedPorts(22) : container).start();
       }));
+      for (const [plan] of readTarget) {
+        const container = started[this.#nodes.indexOf(plan)]!;
+        await plan.kind.settle?.(async (command) => container.exec(command));
+      }
       return new StartedArenaFleet(this.runId, dir, this.#nodes, started, secrets, { client: client.file, hostPublicKey: host.publicKey }, registries);
     } catch (error) {
       await removeRun(this.runId);

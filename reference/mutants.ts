@@ -111,6 +111,11 @@ const VPN_MUTANTS = [
   },
   { name: 'vpn-disk-full', defect: '/var/lib/arena on node C is filled to 94%', mustKill: ['/var/lib/arena keeps at least'] },
   { name: 'vpn-memory-hog', defect: 'a process on node C holds 800 MiB of the 1 GiB limit', mustKill: ['MiB of memory stay available'] },
+  // Its criterion comes with the isolation suite (issue 8); test/integration/vpn-clients.test.ts shows what it changes.
+  {
+    name: 'vpn-reconciler-stalled', suite: 'isolation', defect: 'node C\'s periodic reconciler never runs a pass: C keeps what it had when B changes (a reconcile on request still works)',
+    mustKill: ['node C follows B\'s state within the reconcile interval'],
+  },
 ];
 
 const REGISTRY_CHECK = 'registry check passes on the node';

@@ -16,7 +16,10 @@ export interface NodeKind {
   readonly readyLog: string;
   /** Env names the node and its profile share (`${env:NAME}`): fresh values per run, exported to the controller. */
   readonly secrets: readonly string[];
-  /** Env names only the node gets (fresh values per run), never the gate's environment. */
+  /**
+   * Env names only the node gets (fresh values per run), never the gate's environment. One name is one
+   * secret of the run whichever kinds list it: node C presents the ARENA_VPN_STATE_TOKEN node B checks.
+   */
   readonly nodeSecrets?: readonly string[];
   /**
    * A node of another role this one reaches through the host rather than a network of the fleet (node B's
@@ -27,6 +30,15 @@ export interface NodeKind {
   readonly needs?: { readonly role: string; readonly port: number; readonly secrets: readonly string[]; env(address: string): Record<string, string> };
   /** The deployment's settings for nodes of this kind in the reference fleet (env the entrypoint reads). */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * A node of another role this one talks to over the fleet's own network (node C reads node B's VPN state
+   * and enrols its simulated clients on B's API): the fleet names that node by its node name (a network
+   * alias) in `env`. Both start side by side; this node must cope with the other not answering yet. With
+   * no node of that role in the fleet (`--role`), the node runs alone.
+   */
+  readonly reads?: { readonly role: string; env(host: string): Record<string, string> };
+  /** Once every node is ready, on a node that `reads` another: what makes the pair usable before the run (node C seeds B's principals and reconciles). */
+  settle?(exec: (command: string[]) => Promise<{ exitCode: number; output: string }>): Promise<void>;
   /** Container settings beyond the fleet's (tmpfs, capabilities, devices). */
   configure?(container: GenericContainer): GenericContainer;
   /** The node's profile as it sees itself: its own ports on loopback, pinned to its hostname. */
@@ -81,16 +93,35 @@ class HostSettings extends GenericContainer {
 /** Publish a node's `port` at `hostPort` on the host's loopback only (what another node `needs` through the host). */
 export const publishOnLoopback = (container: GenericContainer, port: number, hostPort: number): GenericContainer => HostSettings.onLoopback(container, port, hostPort);
 
+/**
+ * Node C beside node B: B gets the reference principals (teams red and blue, solo dave; public keys only)
+ * and C reconciles with them, so `vpn test` has teams to probe from the gate's first run.
+ */
+async function seedVpnFromB(exec: (command: string[]) => Promise<{ exitCode: number; output: string }>): Promise<void> {
+  const seeded = await exec(['arena', 'vpn', 'seed', '--json']);
+  if (seeded.exitCode !== 0) throw new Error(`node C could not seed node B's principals: ${seeded.output.trim()}`);
+  // A fault switch on C may make this fail: the gate judges that; the fleet starts all the same.
+  await exec(['arena', 'vpn', 'reconcile', '--json']);
+}
+
 export const VPN: NodeKind = {
   role: NODE_C_ROLE,
   image: 'nodeC',
   readyLog: '[node-c] ready',
   secrets: [],
+  // The token node B's GET /api/vpn/state asks for (B lists it too: one value for both).
+  nodeSecrets: ['ARENA_VPN_STATE_TOKEN'],
+  // B's state and API at B's node name; C is ready before B answers, its reconciler retries every few seconds.
+  reads: { role: NODE_B_ROLE, env: (host) => ({ ARENA_VPN_STATE: `http://${host}:${NODE_B_PORTS.http}/api/vpn/state`, ARENA_API_URL: `http://${host}:${NODE_B_PORTS.http}` }) },
+  settle: seedVpnFromB,
   // wireguard-go needs the tun device and NET_ADMIN; `arena vpn test` puts its probes in network
   // namespaces (SYS_ADMIN); the node forwards between wg0 and the instance uplink.
   configure: (container) => HostSettings.apply(
     container.withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN').withTmpFs({ '/var/lib/arena': 'rw,size=32m' }),
-    { devices: ['/dev/net/tun'], sysctls: { 'net.ipv4.ip_forward': '1' } },
+    // Each refused packet gets its admin-prohibited answer, also when every client tries every team at once:
+    // the kernel's defaults (6 ICMP errors per peer then one a second; 50 per node then 1000 a second) turn
+    // most of a 50-client matrix's refusals into timeouts (measured: 800 of 3000).
+    { devices: ['/dev/net/tun'], sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.icmp_ratelimit': '0', 'net.ipv4.icmp_msgs_per_sec': '100000', 'net.ipv4.icmp_msgs_burst': '10000' } },
   ),
   profile: (node) => nodeCProfile({ node, match: { hostname: node } }),
 };

@@ -3,10 +3,11 @@
 // written to .stack/stack.json: its run id (every container carries it) and the folder with the
 // inventory, profiles, ssh keys and secrets. `down` removes the containers by run id (volumes with them),
 // the images its nodes pulled, and that folder, and checks that docker shows nothing of the run any more.
+// `clients` adds simulated VPN clients on its node C (reference/vpn-clients.ts) or removes them.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { leftoverContainers, removeImagesFrom, removeRun } from './run-containers.ts';
+import { leftoverContainers, leftoverNetworks, removeImagesFrom, removeRun } from './run-containers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Where what is up is written (FLEETGATE_STACK_STATE: another folder, e.g. a test's own). */
@@ -69,14 +70,46 @@ async function down(): Promise<number> {
   await removeRun(state.runId);
   await removeImagesFrom(state.registries);
   rmSync(state.dir, { recursive: true, force: true });
-  const left = await leftoverContainers(state.runId);
+  const left = [...await leftoverContainers(state.runId), ...await leftoverNetworks(state.runId)];
   if (left.length) {
-    say(`stack: ${state.runId}: containers still there after removal: ${left.join(', ')}`);
+    say(`stack: ${state.runId}: containers or networks still there after removal: ${left.join(', ')}`);
     return 1;
   }
   rmSync(STATE_DIR, { recursive: true, force: true });
-  say(`stack ${state.runId} removed: its ${state.nodes.length} containers, their volumes and ${state.dir}`);
+  say(`stack ${state.runId} removed: its ${state.nodes.length} containers (node C's simulated clients with it), their volumes, its network and ${state.dir}`);
   return 0;
+}
+
+/** `stack:clients -- --count K [--team-size N] [--solo-every N]` adds K simulated VPN clients on node C; `--remove` removes them all. */
+async function clients(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { count: { type: 'string' }, 'team-size': { type: 'string' }, 'solo-every': { type: 'string' }, remove: { type: 'boolean' } } });
+  const state = readState();
+  const vpn = state?.nodes.find((n) => n.role === 'vpn');
+  if (!state || !vpn) {
+    say(state ? `stack: ${state.runId} has no vpn node (started with --role?)` : 'stack: nothing is up (npm run stack:up first)');
+    return 2;
+  }
+  const { VpnClients } = await import('./vpn-clients.ts');
+  const fleetClients = new VpnClients(vpn.container);
+  const t0 = performance.now();
+  if (values.remove) {
+    const down = await fleetClients.down();
+    say(down.ok ? `removed ${down.removed.length} client(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s` : `stack: clients not all removed: ${down.error}`);
+    return down.ok ? 0 : 1;
+  }
+  const count = Number(values.count);
+  if (!Number.isInteger(count) || count < 1) {
+    say('usage: npm run stack:clients -- --count K [--team-size N] [--solo-every N] | --remove');
+    return 2;
+  }
+  const up = await fleetClients.up(count, { teamSize: Number(values['team-size'] ?? 3), soloEvery: Number(values['solo-every'] ?? 4) });
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  const listed = await fleetClients.list();
+  for (const c of up.clients) say(`  ${c.name.padEnd(12)} ${(c.team ?? 'solo').padEnd(12)} ${c.address.padEnd(12)} docker exec -it ${vpn.container} ip netns exec ${c.netns} sh`);
+  say(`${up.clients.length} client(s) up in ${seconds} s (${Object.entries(up.timings ?? {}).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v} ms`).join(', ')}); `
+    + `${listed.count} on node C, wireguard-go ${(listed.rssKiB / 1024).toFixed(1)} MiB in all`);
+  if (!up.ok) say(`stack: ${up.error}`);
+  return up.ok ? 0 : 1;
 }
 
 async function status(): Promise<number> {
@@ -92,10 +125,10 @@ async function status(): Promise<number> {
 }
 
 const [verb, ...rest] = process.argv.slice(2);
-const verbs: Record<string, (args: string[]) => Promise<number>> = { up, down, status };
+const verbs: Record<string, (args: string[]) => Promise<number>> = { up, down, status, clients };
 const run = verbs[verb ?? ''];
 if (!run) {
-  process.stderr.write(`usage: npm run stack:up [-- --role R] [-- --mutant NAME [--mutant-node NODE]] | npm run stack:down | npm run stack:status\n`);
+  process.stderr.write(`usage: npm run stack:up [-- --role R] [-- --mutant NAME [--mutant-node NODE]] | npm run stack:down | npm run stack:status | npm run stack:clients -- --count K | --remove\n`);
   process.exitCode = 2;
 } else {
   let code: number;

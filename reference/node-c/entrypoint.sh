@@ -1,7 +1,9 @@
 #!/bin/sh
 # Node C boot: the deployment's env file and WireGuard key, wg0 (wireguard-go), the instance side
 # (a stand-in namespace behind the uplink), then one reconcile from the state: a (re)start of C
-# restores its peers, routes and rules. ARENA_MUTANT switches one defect on (reference/mutants.ts).
+# restores its peers, routes and rules. Fed from B (ARENA_VPN_STATE an http URL), the reconciler then
+# runs every ARENA_VPN_RECONCILE_INTERVAL seconds (default 5), so C follows B, and retries while B does
+# not answer yet: C is ready before B is. ARENA_MUTANT switches one defect on (reference/mutants.ts).
 set -eu
 . /usr/local/lib/arena/fleet-sshd.sh
 mutant="${ARENA_MUTANT:-}"
@@ -18,8 +20,12 @@ umask 077
 printf '%s\n' "$mutant" > /etc/arena/mutant
 [ -s /etc/arena/wg.key ] || wg genkey > /etc/arena/wg.key
 if [ -z "${ARENA_VPN_STATE:-}" ]; then
+  # Alone: its own state, kept as seeded (no periodic reconcile unless asked for).
   python3 -m arena.seed /var/lib/arena/vpn-state.json
   ARENA_VPN_STATE=file:///var/lib/arena/vpn-state.json
+  interval="${ARENA_VPN_RECONCILE_INTERVAL:-0}"
+else
+  interval="${ARENA_VPN_RECONCILE_INTERVAL:-5}"
 fi
 {
   echo "ARENA_WG_INTERFACE=$iface"
@@ -30,7 +36,12 @@ fi
   echo "ARENA_VPN_UPLINK=$uplink"
   echo "ARENA_VPN_UPLINK_GATEWAY=$gateway"
   echo "ARENA_VPN_PROBE_NET=10.66.255.0/24"
+  # B's bearer token for its state, and B's API (the simulated clients enrol there): only when fed from B.
+  [ -z "${ARENA_VPN_STATE_TOKEN:-}" ] || echo "ARENA_VPN_STATE_TOKEN=$ARENA_VPN_STATE_TOKEN"
+  [ -z "${ARENA_API_URL:-}" ] || echo "ARENA_API_URL=$ARENA_API_URL"
+  echo "ARENA_VPN_RECONCILE_INTERVAL=$interval"
 } > /etc/arena/arena.env
+unset ARENA_VPN_STATE_TOKEN
 umask 022
 
 [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || echo "[node-c] warning: net.ipv4.ip_forward is 0 (start the container with --sysctl net.ipv4.ip_forward=1)" >&2
@@ -54,7 +65,9 @@ ip -n arena-instances link set lo up
 ip -n arena-instances route add local "$instances" dev lo
 ip -n arena-instances route add default via 10.255.0.1
 
-arena vpn reconcile --json || echo "[node-c] reconcile failed at boot; the node serves what it has" >&2
+arena vpn reconcile --trigger boot --json || echo "[node-c] reconcile failed at boot; the node serves what it has" >&2
+# The periodic reconciler (it exits at once when the interval is 0).
+python3 -m arena.reconciler &
 
 case "$mutant" in
   # The daemon keeps running; the tools an operator (and the gate) needs are gone.

@@ -70,6 +70,8 @@ describe('healthy node C', () => {
     const { exitCode, json } = await arena('healthy', 'vpn', 'status');
     expect(exitCode).toBe(0);
     expect(json).toMatchObject({ ok: true, inSync: true, forwarding: true, interface: { name: 'wg0', listenPort: 51820, peers: 4 }, state: { teams: 3, principals: 4 } });
+    // Alone, it keeps its seeded state: reconciled at boot, no periodic reconciler.
+    expect(json.reconcile).toMatchObject({ intervalSeconds: 0, last: { trigger: 'boot', ok: true, error: null, peers: { added: 4, total: 4 } } });
     const teams = json.teams as TeamStatus[];
     expect(teams.map((t) => [t.id, t.subnet, t.solo, t.peers.map((p) => p.principal)])).toEqual([
       ['red', '10.200.1.0/24', false, ['alice', 'bob']], ['blue', '10.200.2.0/24', false, ['carol']], ['solo-dave', '10.200.3.0/24', true, ['dave']],

@@ -24,7 +24,7 @@ afterAll(async () => {
   rmSync(state, { recursive: true, force: true });
 }, 120_000);
 
-test('stack:up keeps the five nodes after it exits, status sees them, a second up is refused, down leaves nothing', { timeout: 300_000 }, async () => {
+test('stack:up keeps the five nodes after it exits, status sees them, a second up is refused, clients join, down leaves nothing', { timeout: 300_000 }, async () => {
   const namespaces = await hostNamespaces();
   const up = await stack('up');
   expect(up.exitCode, up.all).toBe(0);
@@ -42,6 +42,12 @@ test('stack:up keeps the five nodes after it exits, status sees them, a second u
   expect(again.exitCode).toBe(2);
   expect(again.all).toMatch(/is already up/);
 
+  // Simulated VPN clients on its node C, fed from its B: stack:down takes them with it.
+  const clients = await stack('clients', '--count', '2');
+  expect(clients.exitCode, clients.all).toBe(0);
+  expect(clients.all).toMatch(/^2 client\(s\) up in [\d.]+ s .*; 2 on node C, wireguard-go [\d.]+ MiB in all$/m);
+  expect((await stack('clients')).exitCode).toBe(2);
+
   const used = await attached(runId);
   const down = await stack('down');
   expect(down.exitCode, down.all).toBe(0);
@@ -49,8 +55,9 @@ test('stack:up keeps the five nodes after it exits, status sees them, a second u
   expect(() => readFileSync(join(dir, 'inventory.yaml'))).toThrow();
   const volumes = (await execa('docker', ['volume', 'ls', '-q'])).stdout.split('\n');
   expect(used.volumes.filter((v) => volumes.includes(v))).toEqual([]);
-  // Only docker's own networks: a stack makes none of its own, so none can be left.
-  expect(used.networks.filter((n) => !['bridge', 'host', 'none'].includes(n))).toEqual([]);
+  // Its own network (node C names node B there) goes with it; docker's own stay.
+  expect(used.networks.filter((n) => !['bridge', 'host', 'none'].includes(n))).toEqual([`fleetgate-${runId}`]);
+  expect((await execa('docker', ['network', 'ls', '--format', '{{.Name}}'])).stdout.split('\n')).not.toContain(`fleetgate-${runId}`);
   expect(await hostNamespaces()).toBe(namespaces);
   expect((await stack('status')).exitCode).toBe(1);
 });

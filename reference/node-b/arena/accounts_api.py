@@ -56,6 +56,12 @@ def set_vpn_key(req):
     return 200, {"vpn": vpn}
 
 
+def remove_vpn_key(req):
+    with app.transaction() as cur:
+        removed = vpn_state.remove_key(cur, app.user(req, cur))
+    return 200, removed
+
+
 def reset_request(req):
     with app.transaction() as cur:
         accounts.request_reset(cur, req.field("email"), app.CFG.get("ARENA_PUBLIC_URL", ""), req.client)
@@ -77,6 +83,7 @@ ROUTES = [
     Route("GET", "/api/me", me),
     Route("POST", "/api/me/principal", ensure_principal),
     Route("PUT", "/api/me/vpn-key", set_vpn_key),
+    Route("DELETE", "/api/me/vpn-key", remove_vpn_key),
     Route("POST", "/api/password-reset", reset_request),
     Route("POST", "/api/password-reset/confirm", reset_confirm),
 ]

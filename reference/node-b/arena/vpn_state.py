@@ -35,6 +35,15 @@ def set_key(cur, user: dict, public_key: str) -> dict:
     return {"publicKey": public_key, "address": vpn_addressing.address(user["id"])}
 
 
+def remove_key(cur, user: dict) -> dict:
+    """The device is revoked: the user leaves the state, so node C removes the peer at its next reconcile."""
+    cur.execute("update users set wg_public_key = null where id = %s and wg_public_key is not null", (user["id"],))
+    removed = cur.rowcount == 1
+    if removed:
+        audit.record(cur, "vpn.key.removed", f"user:{user['id']}", user["id"])
+    return {"removed": removed}
+
+
 def document(cur) -> dict:
     cur.execute("select t.name, t.principal_id from teams t order by t.principal_id")
     teams = [{"id": name, "subnet": vpn_addressing.subnet(pid), "solo": False} for name, pid in cur.fetchall()]

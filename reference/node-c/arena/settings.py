@@ -36,6 +36,14 @@ RULES = {
     "ARENA_VPN_PROBE_NET": (_cidr, "a CIDR inside the peers' network, reserved for `vpn test`"),
 }
 
+# Keys a node fed from B has (the bearer token for B's state, B's API for the simulated clients, the
+# periodic reconcile): checked when present, never required (a node alone seeds its own state).
+OPTIONAL = {
+    "ARENA_VPN_STATE_TOKEN": (lambda v: len(v) >= 16, "a bearer token of at least 16 characters"),
+    "ARENA_API_URL": (lambda v: re.match(r"^https?://[^/]+$", v) is not None, "B's API as http(s)://host:port"),
+    "ARENA_VPN_RECONCILE_INTERVAL": (lambda v: re.fullmatch(r"\d+(\.\d+)?", v) is not None, "seconds between reconciles (0: none)"),
+}
+
 
 def load(path: str = ENV_FILE) -> dict:
     return envfile.read(path)
@@ -58,7 +66,7 @@ def validate(role: str, values: dict) -> dict:
     if role != "vpn":
         return {"ok": False, "role": role, "file": ENV_FILE, "error": f"node C serves role 'vpn', not {role!r}"}
     missing = [key for key in RULES if not values.get(key)]
-    invalid = [{"key": key, "expected": expected} for key, (check, expected) in RULES.items() if values.get(key) and not check(values[key])]
+    invalid = [{"key": key, "expected": expected} for key, (check, expected) in {**RULES, **OPTIONAL}.items() if values.get(key) and not check(values[key])]
     if not missing and not invalid:
         problem = _key_file_problem(values["ARENA_WG_PRIVATE_KEY_FILE"])
         if problem:

@@ -1,4 +1,4 @@
-"""The desired VPN state, as B publishes it (a file today, `GET /api/vpn/state` on B later).
+"""The desired VPN state, as B publishes it (`GET /api/vpn/state` on B; a file when the node seeds its own).
 
 Document (version 1):
   {"version": 1,
@@ -48,12 +48,13 @@ class State:
         return [p for p in self.principals if p.team == team_id]
 
 
-def _read(url: str) -> bytes:
+def _read(url: str, token: str = None) -> bytes:
     if url.startswith("file://"):
         with open(url[len("file://"):], "rb") as handle:
             return handle.read()
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    token = os.environ.get("ARENA_VPN_STATE_TOKEN")
+    # From the env file (a gate run's `env -i` passes no environment on); the process environment as a fallback.
+    token = token or os.environ.get("ARENA_VPN_STATE_TOKEN")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=5) as response:
@@ -118,9 +119,9 @@ def parse(doc, source: str, peers_net: ipaddress.IPv4Network, reserved: ipaddres
     return State(source, tuple(teams), tuple(principals))
 
 
-def load(url: str, peers_net: ipaddress.IPv4Network, reserved: ipaddress.IPv4Network) -> State:
+def load(url: str, peers_net: ipaddress.IPv4Network, reserved: ipaddress.IPv4Network, token: str = None) -> State:
     try:
-        doc = json.loads(_read(url))
+        doc = json.loads(_read(url, token))
     except (OSError, ValueError) as exc:
         raise StateError(f"vpn state {url} unreadable: {exc}") from None
     try:

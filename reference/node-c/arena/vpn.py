@@ -18,9 +18,14 @@ class Vpn:
     uplink: str
     gateway: str
     probe_net: ipaddress.IPv4Network
+    state_token: str = ""
+    # B's API, for the simulated clients (empty when the node seeds its own state).
+    api_url: str = ""
+    # Seconds between the reconciler's passes; 0: reconcile only at boot and on request.
+    reconcile_interval: float = 0.0
 
     def desired(self) -> state.State:
-        return state.load(self.state_url, self.address.network, self.probe_net)
+        return state.load(self.state_url, self.address.network, self.probe_net, self.state_token or None)
 
 
 def configured() -> Vpn:
@@ -28,6 +33,7 @@ def configured() -> Vpn:
     return Vpn(
         cfg["ARENA_WG_INTERFACE"], ipaddress.IPv4Interface(cfg["ARENA_WG_ADDRESS"]), int(cfg["ARENA_WG_PORT"]),
         cfg["ARENA_VPN_STATE"], cfg["ARENA_VPN_UPLINK"], cfg["ARENA_VPN_UPLINK_GATEWAY"], ipaddress.IPv4Network(cfg["ARENA_VPN_PROBE_NET"]),
+        cfg.get("ARENA_VPN_STATE_TOKEN", ""), cfg.get("ARENA_API_URL", ""), float(cfg.get("ARENA_VPN_RECONCILE_INTERVAL") or 0),
     )
 
 
