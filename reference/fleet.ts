@@ -48,6 +48,8 @@ export interface FleetNodePlan {
   name: string;
   via: 'docker' | 'ssh';
   kind: NodeKind;
+  /** Started only because a kept node `needs` it (node A for node B's spawns): not in the inventory, never gated. */
+  support?: boolean;
 }
 
 export class ArenaFleet extends ReferenceBuilder {
@@ -73,12 +75,17 @@ export class ArenaFleet extends ReferenceBuilder {
     return this;
   }
 
-  /** Only the nodes of these roles (one role: the same-role fleet of seed 001, as the fleet's own tests and benchmark use). */
+  /**
+   * Only the nodes of these roles (one role: the same-role fleet of seed 001, as the fleet's own tests and benchmark
+   * use), plus, as support, the first node of each role they `need` (node A, which node B's spawns pull from).
+   */
   withRole(...roles: string[]): this {
     const kept = this.#nodes.filter((n) => roles.includes(n.kind.role));
     const unknown = roles.find((role) => !kept.some((n) => n.kind.role === role));
     if (unknown !== undefined) throw new Error(`no reference node has role "${unknown}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.role))].join(', ')})`);
-    this.#nodes.splice(0, this.#nodes.length, ...kept);
+    const needed = new Set(kept.flatMap((n) => (n.kind.needs && !roles.includes(n.kind.needs.role) ? [n.kind.needs.role] : [])));
+    const support = [...needed].map((role) => ({ ...this.#nodes.find((n) => n.kind.role === role)!, support: true }));
+    this.#nodes.splice(0, this.#nodes.length, ...support, ...kept);
     return this;
   }
 
@@ -197,7 +204,8 @@ export class StartedArenaFleet implements AsyncDisposable {
     this.#secrets = secrets;
     mkdirSync(join(dir, 'profiles'));
     const knownHosts = join(dir, 'known_hosts');
-    const nodes = plans.map((plan, i) => {
+    const nodes = plans.flatMap((plan, i) => {
+      if (plan.support) return [];
       const container = containers[i]!;
       // As the node sees itself: the gate runs there, so its own ports on loopback, pinned to its hostname.
       const profile = plan.kind.profile(plan.name);
@@ -206,7 +214,7 @@ export class StartedArenaFleet implements AsyncDisposable {
         ? { kind: 'docker', container: container.getName().replace(/^\//, '') }
         : { kind: 'ssh', host: '127.0.0.1', port: container.getMappedPort(22), user: 'root', identityFile: ssh.client, knownHostsFile: knownHosts };
       if (plan.via === 'ssh') writeFileSync(knownHosts, `[127.0.0.1]:${container.getMappedPort(22)} ${ssh.hostPublicKey}\n`);
-      return { name: plan.name, role: profile.role, transport, profile: `profiles/${plan.name}.yaml` };
+      return [{ name: plan.name, role: profile.role, transport, profile: `profiles/${plan.name}.yaml` }];
     });
     this.inventoryFile = join(dir, 'inventory.yaml');
     writeFileSync(this.inventoryFile, `# the reference fleet, generated for run ${runId}\n${stringify({ nodes })}`);

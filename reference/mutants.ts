@@ -60,10 +60,10 @@ const INSTANCE_MUTANTS = [
 // shows what each changes.
 const ACCOUNTS_MUTANTS: Omit<Mutant, 'role'>[] = [
   {
-    name: 'team-cap-unenforced-under-concurrency', suite: 'lifecycle', defect: 'team joins count members without locking the team: the cap of 4 holds one join at a time, not under concurrent joins',
+    name: 'team-cap-unenforced-under-concurrency', suite: 'isolation', defect: 'team joins count members without locking the team: the cap of 4 holds one join at a time, not under concurrent joins',
     mustKill: ['teams never exceed 4 active members'],
   },
-  { name: 'solo-second-principal', suite: 'lifecycle', defect: 'a solo user\'s personal principal is made check-then-insert with no unique index: concurrent first requests make two', mustKill: ['a solo user has exactly one personal principal'] },
+  { name: 'solo-second-principal', suite: 'isolation', defect: 'a solo user\'s personal principal is made check-then-insert with no unique index: concurrent first requests make two', mustKill: ['a solo user has exactly one personal principal'] },
   { name: 'session-lost-on-restart', suite: 'drills', defect: 'sessions live in the API process\'s memory, not Redis: an API restart signs everyone out', mustKill: ['sessions survive an API restart'] },
   { name: 'audit-row-missing', suite: 'lifecycle', defect: 'a failed login writes no audit_log row', mustKill: ['every lifecycle and security event writes an audit row'] },
   { name: 'readyz-lies-db-down', suite: 'drills', defect: '/readyz keeps answering 200 once PostgreSQL has been up, also while it is down', mustKill: ['/readyz turns 503 while the database is down'] },
