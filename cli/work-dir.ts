@@ -21,6 +21,11 @@ export function defaultReportsDir(root: string, env: NodeJS.ProcessEnv = process
   return runsFromBundle(root) ? join(workDir(env), 'reports') : join(root, 'reports');
 }
 
+/** Where Vitest copies a file a spec attaches by path before the gate moves it into the report: writable. */
+export function attachmentsStaging(root: string, env: NodeJS.ProcessEnv = process.env): { attachmentsDir?: string } {
+  return runsFromBundle(root) ? { attachmentsDir: join(workDir(env), 'vitest-attachments') } : {};
+}
+
 /** Vite's cacheDir (Vitest keeps its results cache under it): the work dir's when run from a bundle. */
 export function viteCacheOptions(root: string, env: NodeJS.ProcessEnv = process.env): { cacheDir?: string } {
   return runsFromBundle(root) ? { cacheDir: join(workDir(env), 'vite') } : {};

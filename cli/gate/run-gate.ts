@@ -95,7 +95,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
         phase = as;
         progress.iterationStart(i, of, as === 'preconditions' ? PRECONDITIONS : undefined);
         const running = runningCriteria(stop, progress);
-        current = runIteration(i, what, running.events);
+        current = runIteration(i, what, running.events, { out: options.out, iteration: i, folder: as === 'preconditions' ? PRECONDITIONS : String(i) });
         const result = (await Promise.race([current.result, stop.graceOver])) ?? current.partial();
         current = undefined;
         running.forget();
