@@ -1,6 +1,8 @@
 // The gate: decide what is selected, start the target, run N iterations, classify, write every report,
 // clean up — also when stopped early (abort.ts: SIGINT/SIGTERM/--timeout → partial reports, exit 3).
+import { rmSync } from 'node:fs';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { attachmentsStaging } from '../work-dir.ts';
 import { RunAbort } from './abort.ts';
 import type { GateOptions } from '../options.ts';
 import { rolesIn } from '../../helpers/suites-folder.ts';
@@ -130,6 +132,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     return exitCode;
   } finally {
     await target?.release();
+    rmSync(attachmentsStaging(), { recursive: true, force: true });
     uninstall();
   }
 }

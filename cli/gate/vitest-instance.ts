@@ -45,8 +45,8 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
       ...(runsFromBundle(ROOT) ? { maxWorkers: 1 } : {}),
       projects: roleProjects({ roles: [selection.role], suitesDirs: selection.suitesDirs.map((s) => s.dir), referenceSetup: false }),
       reporters: options.reporters,
-      // A bundle is unpacked read-only: Vitest's copies of attached files go to the work dir.
-      ...attachmentsStaging(ROOT),
+      // Not inside the bundle (read-only) nor the checkout: Vitest's copies of attached files, removed after the run.
+      attachmentsDir: attachmentsStaging(),
       tags: TAGS,
       ...(options.refuseDestructive && !selection.allowDestructive ? { tagsFilter: ['!destructive'] } : {}),
       ...(selection.grep ? { testNamePattern: selection.grep } : {}),
