@@ -1,7 +1,8 @@
 // A real headless browser for criteria about what people see: the system's Chromium driven by
 // playwright-core (no browser download: it is pointed at the installed binary). One browser per spec file,
 // a fresh context and page per criterion, console and page errors collected, everything closed after.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { contrastRatio } from './contrast.ts';
 import { PreconditionError } from './precondition.ts';
@@ -32,6 +33,50 @@ export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env, exists:
  */
 export function runSwitch(runId = process.env.FLEETGATE_RUN_ID || `dev-${process.pid}`): string {
   return `--fleetgate-run=${runId}`;
+}
+
+/** Browsers of a run still running: processes whose command line carries its switch (Linux /proc; none elsewhere). */
+export function runBrowserPids(runId: string): number[] {
+  const wanted = runSwitch(runId);
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  return entries.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(wanted);
+    } catch {
+      return false; // it ended meanwhile
+    }
+  }).map(Number);
+}
+
+const signal = (pid: number, name: NodeJS.Signals): void => {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+};
+
+/**
+ * The gate's safety net when a run ends or is stopped: a spec file's browser is closed when the file ends, but a
+ * worker stopped mid-file never gets there. SIGTERM lets Chromium take its helper processes with it; what is
+ * still there after `graceMs` is killed. Returns the pids it found.
+ */
+export async function stopRunBrowsers(runId: string, graceMs = 3_000): Promise<number[]> {
+  const found = runBrowserPids(runId);
+  for (const pid of found) signal(pid, 'SIGTERM');
+  for (const deadline = Date.now() + graceMs; runBrowserPids(runId).length && Date.now() < deadline;) await sleep(50);
+  for (const pid of runBrowserPids(runId)) signal(pid, 'SIGKILL');
+  return found;
+}
+
+/** The same for a process that exits now (synchronous): killed at once. */
+export function killRunBrowsersNow(runId: string): void {
+  for (const pid of runBrowserPids(runId)) signal(pid, 'SIGKILL');
 }
 
 /** Launch headless Chromium; the browser criteria need nothing but loopback and the sites they visit. */

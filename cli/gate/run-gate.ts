@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { attachmentsStaging } from '../work-dir.ts';
+import { killRunBrowsersNow, stopRunBrowsers } from '../../helpers/browser.ts';
 import { RunAbort } from './abort.ts';
 import type { GateOptions } from '../options.ts';
 import { rolesIn } from '../../helpers/suites-folder.ts';
@@ -53,6 +54,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     reports?.finish(EXIT.aborted, stop.reason);
   });
   stop.onExitNow(() => {
+    killRunBrowsersNow(id);
     for (const held of new Set([collection, target])) held?.releaseNow();
     // A reference start under way has no target yet; its containers carry the run id.
     if (!target && !options.profile) removeReferenceNow(id);
@@ -131,6 +133,8 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     if (latestNote) progress.log(latestNote);
     return exitCode;
   } finally {
+    // A browser whose spec file was cut short (the gate stopped) is not left running.
+    await stopRunBrowsers(id);
     await target?.release();
     rmSync(attachmentsStaging(), { recursive: true, force: true });
     uninstall();

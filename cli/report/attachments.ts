@@ -30,9 +30,10 @@ export function slug(text: string, max = 60): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '') || 'x';
 }
 
-/** A criterion's folder: readable, and unique (two titles may slug alike). */
+/** A criterion's folder: its title, readable, and a hash of its whole id (two may slug alike, or share a title in two files). */
 export function criterionFolder(criterionId: string): string {
-  return `${slug(criterionId.replace(/\.spec\.ts::/, '-'))}-${createHash('sha1').update(criterionId).digest('hex').slice(0, 8)}`;
+  const title = criterionId.slice(criterionId.indexOf('::') + 2);
+  return `${slug(title, 80)}-${createHash('sha1').update(criterionId).digest('hex').slice(0, 8)}`;
 }
 
 const isText = (contentType: string): boolean => /^text\/|json|xml|yaml/.test(contentType);

@@ -19,7 +19,8 @@ const annotation = (message: string, attachment: TestAnnotation['attachment']): 
 
 test('a folder per criterion: readable, and two titles that slug alike stay apart', () => {
   expect(slug('Home: light @ 360 px!')).toBe('home-light-360-px');
-  expect(criterionFolder(ID)).toMatch(/^appearance-pages-home-renders-readably-with-every-appearance-[0-9a-f]{8}$/);
+  expect(criterionFolder(ID)).toMatch(/^home-renders-readably-with-every-appearance-preset-[0-9a-f]{8}$/);
+  expect(criterionFolder('b/y.spec.ts::home renders readably with every appearance preset')).not.toBe(criterionFolder(ID));
   expect(criterionFolder('a/x.spec.ts::A b')).not.toBe(criterionFolder('a/x.spec.ts::a-b'));
 });
 
