@@ -154,3 +154,28 @@ test('a gate stopped while the browser is open leaves no browser process and no 
   expect(await browsersOf(ofThisGate)).toEqual([]);
   expect(await usablePlayers('healthy')).toBe('0');
 }, 120_000);
+
+describe('what the suite needs, said plainly', () => {
+  test('no Chromium on the machine: every criterion is blocked, naming what is missing', async () => {
+    const out = outDir();
+    const run = await gate(['--profile', profileFor('healthy'), '--suite', 'appearance', '--iterations', '1', '--out', out], {
+      ARENA_ADMIN_PASSWORD: SECRETS.ARENA_ADMIN_PASSWORD!, FLEETGATE_CHROMIUM: '/nonexistent/chromium',
+    });
+    expect(run.exitCode, run.all).toBe(1);
+    const doc = results(out);
+    expect(doc.criteria).toHaveLength(CRITERIA);
+    for (const c of doc.criteria) expect(c, c.title).toMatchObject({ verdict: 'blocked', lastError: 'FLEETGATE_CHROMIUM=/nonexistent/chromium: no such file (the Chromium binary the browser criteria run in)' });
+  });
+
+  test('a browser profile without vars.appearance fails loading the suite, naming the section', async () => {
+    const bare = browserProfile({ siteUrl: 'http://127.0.0.1:1' });
+    const written = writeTempProfile({ ...bare, vars: {} }, 'appearance suite test, no vars.appearance');
+    profiles.push(written);
+    const out = outDir();
+    const run = await gate(['--profile', written.file, '--suite', 'appearance', '--iterations', '1', '--out', out]);
+    expect(run.exitCode, run.all).toBe(1);
+    expect(results(out).criteria.map((c) => [c.title, c.verdict, c.lastError])).toEqual([
+      ['(file loads)', 'broken', 'profile arena-browser has no vars.appearance: the appearance criteria read the site, its pages and presets from it'],
+    ]);
+  });
+});
