@@ -41,6 +41,10 @@ case " $* " in
   *" --profile "*|*" --profile="*|*" --list "*|*" --help "*|*" -h "*) ;;
   *) bash "$here/reference/setup-host.sh" >&2 || { echo "fleetgate: host setup failed (see above); nothing was run" >&2; exit 3; } ;;
 esac
+# The appearance suite needs a browser on this machine (Debian's chromium), profile or not.
+case " $* " in
+  *" --suite appearance "*|*" --suite=appearance "*) bash "$here/reference/setup-host.sh" --browser >&2 || { echo "fleetgate: installing chromium failed (see above); nothing was run" >&2; exit 3; } ;;
+esac
 export TESTCONTAINERS_RYUK_DISABLED=true
 # Node's compile cache (V8 code for every module): a faster start, and each iteration's Vitest worker
 # does not compile the same modules again (npm run bench: about 0.4 s of 2 s for 5 iterations).

@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import { currentProfile } from './target.ts';
 import type { Profile, PostgresTarget, RedisTarget } from './profile/schema.ts';
 import { TargetNode } from './node.ts';
-import { evidenceRecorder, type Evidence } from './evidence.ts';
+import { attachmentRecorder, evidenceRecorder, type Attach, type Evidence } from './evidence.ts';
+import { browserPages, launchChromium, type BrowserPages } from './browser.ts';
+import type { Browser } from 'playwright-core';
 import { postgresClient, describePostgres, redisClient, describeRedis } from './probes/index.ts';
 import { PreconditionError, isUnreachable } from './precondition.ts';
 import { madeRecorder, type Made } from './made.ts';
@@ -32,6 +34,12 @@ export interface FleetgateFixtures {
   http: (name?: string) => EndpointClient;
   /** The node's Docker daemon (dockerode). */
   docker: Docker;
+  /** `attach(name, bytes | text | { path }, contentType?)`: a file (a screenshot) copied into the report. */
+  attach: Attach;
+  /** Headless Chromium: `browser.newPage({ width })` gives a fresh context and page, closed after the criterion; blocked when no Chromium is installed. */
+  browser: BrowserPages;
+  /** The launched Chromium behind `browser`: one per spec file, closed when the file ends. */
+  chromium: Browser;
 }
 
 function firstLine(error: unknown): string {
@@ -113,4 +121,25 @@ export const test = base.extend<FleetgateFixtures>({
   http: async ({ profile }, use) => use((name) => endpointNamed(profile, name)),
   // eslint-disable-next-line no-empty-pattern
   docker: async ({}, use) => use(nodeDocker()),
+  attach: async ({ annotate }, use) => use(attachmentRecorder(annotate)),
+  chromium: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const launched = await launchChromium();
+      try {
+        await use(launched);
+      } finally {
+        await launched.close();
+      }
+    },
+    { scope: 'file' },
+  ],
+  browser: async ({ chromium }, use) => {
+    const pages = browserPages(chromium);
+    try {
+      await use(pages);
+    } finally {
+      await pages.closeAll();
+    }
+  },
 });

@@ -10,6 +10,8 @@ export { run } from './run.ts';
 export * as probe from './probes/index.ts';
 export { parseVersion, diskFree, memoryAvailable } from './node-facts.ts';
 export { contrastRatio, relativeLuminance, parseColour, WCAG_AA } from './contrast.ts';
+export { computedColours, textContrast, horizontalOverflow, screenshot, type BrowserPage, type BrowserPages, type ElementColours, type Overflow } from './browser.ts';
+export type { Attach } from './evidence.ts';
 export { PreconditionError } from './precondition.ts';
 export { latencyRecorder, type LatencySummary } from './latency.ts';
 export { containersLabelled, type Docker } from './docker.ts';

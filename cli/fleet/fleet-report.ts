@@ -7,6 +7,7 @@ import type { ResultsCriterion } from '../report/results.ts';
 import { MARK } from '../report/table.ts';
 import { worstVerdict, type NodeReport, type NodeStatus } from './node-report.ts';
 import { EXIT } from '../exit-codes.ts';
+import { underFolder } from '../report/attachments.ts';
 
 export interface FleetRun {
   id: string;
@@ -86,9 +87,18 @@ export function fleetMarkdown(run: FleetRun, nodes: readonly NodeReport[]): stri
   return `${lines.join('\n')}\n`;
 }
 
+/** A node's attachment paths as the fleet's folder sees them: under the node's own report folder. */
+export function rebasedAttachments(node: NodeReport): NodeReport {
+  const { results, dir } = node;
+  if (!results || !dir) return node;
+  const criteria = results.criteria.map((c) => (c.attachments?.length ? { ...c, attachments: c.attachments.map((a) => underFolder(a, dir)) } : c));
+  return { ...node, results: { ...results, criteria } };
+}
+
 /** Write junit.xml, results.json and fleet.md for the fleet under outDir. */
-export function writeFleetReports(outDir: string, run: FleetRun, nodes: readonly NodeReport[]): number {
+export function writeFleetReports(outDir: string, run: FleetRun, reported: readonly NodeReport[]): number {
   mkdirSync(outDir, { recursive: true });
+  const nodes = reported.map(rebasedAttachments);
   const junitNodes: FleetNodeJunit[] = nodes.map((n) => ({
     run: { runId: n.results?.run.id ?? run.id, node: n.name, role: n.role, iterations: n.results?.run.completedIterations ?? 0, startedAt: n.results?.run.startedAt ?? run.startedAt },
     verdicts: n.results?.criteria ?? [],

@@ -57,6 +57,7 @@ export function classify(iterations: readonly IterationResult[]): CriterionVerdi
     const last = real.at(-1) ?? errors.filter((e) => e !== null).at(-1) ?? null;
     const retry = retried.findLastIndex((a) => a.length > 0);
     const lastRun = runs.findLast((r) => r !== undefined) ?? first;
+    const attachments = runs.flatMap((r) => r?.attachments ?? []);
     verdicts.push({
       id,
       suite: first.suite,
@@ -75,6 +76,7 @@ export function classify(iterations: readonly IterationResult[]): CriterionVerdi
       retried,
       lastError: last ? last.message : retry >= 0 ? retryReason(retry + 1, retried[retry]!) : null,
       evidence: lastRun.evidence,
+      ...(attachments.length ? { attachments } : {}),
     });
   }
   return verdicts.sort((a, b) => a.id.localeCompare(b.id));

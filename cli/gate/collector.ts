@@ -3,7 +3,8 @@ import type { Reporter, TestCase, TestModule, TestSuite } from 'vitest/node';
 import type { SerializedError, UserConsoleLog } from 'vitest';
 import { redact } from '../../helpers/redact.ts';
 import { BLOCKED_ERROR_NAME } from '../../helpers/precondition.ts';
-import { EVIDENCE_TYPE, splitEvidence } from '../../helpers/evidence.ts';
+import { ATTACHMENT_TYPE, EVIDENCE_TYPE, splitEvidence } from '../../helpers/evidence.ts';
+import { saveAttachment, type AttachmentStore } from '../report/attachments.ts';
 import { criterionId, grepPattern, matchesGrep, whereIs, type SuitesDir } from './criterion-id.ts';
 import type { CriterionError, CriterionRun, Outcome } from './types.ts';
 
@@ -24,6 +25,8 @@ export interface CollectorOptions {
   suitesDirs: readonly SuitesDir[];
   allowDestructive: boolean;
   grep?: string | undefined;
+  /** Where attached files go (the run's report folder); without it (--list) they are not kept. */
+  attachments?: AttachmentStore | undefined;
 }
 
 interface ErrorLike {
@@ -85,6 +88,8 @@ export class CriterionCollector implements Reporter {
   readonly #console = new Map<string, string[]>();
   /** Test id → its run until the file ends (a hook of an enclosing suite may still fail it). */
   readonly #byTest = new Map<string, CriterionRun>();
+  /** Attachment files written in this iteration, so that two of one name do not overwrite each other. */
+  readonly #attachmentFiles = new Set<string>();
 
   constructor(options: CollectorOptions, events: CollectorEvents = {}) {
     this.#options = options;
@@ -179,10 +184,12 @@ export class CriterionCollector implements Reporter {
     const error = firstReal ? toCriterionError(firstReal) : undefined;
     const printed = this.#console.get(test.id);
     if (error && printed) error.detail = `${error.detail}\n\nconsole output:\n${redact(printed.join('\n'))}`;
+    const id = criterionId(where, test.fullName);
     const refused = result.state === 'skipped' && !this.#options.allowDestructive && test.tags.includes('destructive');
     const note = refused ? 'refused: destructive, run with --allow-destructive' : result.state === 'skipped' ? result.note : undefined;
+    const attachments = this.#saveAttachments(id, test);
     return {
-      id: criterionId(where, test.fullName),
+      id,
       ...where,
       title: test.fullName,
       tags: [...test.tags],
@@ -192,6 +199,14 @@ export class CriterionCollector implements Reporter {
       ...(attempts.length ? { attempts } : {}),
       ...(note ? { error: { type: 'Skipped', message: redact(note), detail: '' } } : {}),
       evidence: test.annotations().filter((a) => a.type === EVIDENCE_TYPE).map((a) => splitEvidence(redact(a.message))),
+      ...(attachments.length ? { attachments } : {}),
     };
+  }
+
+  #saveAttachments(id: string, test: TestCase): NonNullable<CriterionRun['attachments']> {
+    const store = this.#options.attachments;
+    if (!store) return [];
+    return test.annotations().filter((a) => a.type === ATTACHMENT_TYPE)
+      .flatMap((a) => saveAttachment(store, id, a, this.#attachmentFiles) ?? []);
   }
 }

@@ -4,6 +4,7 @@ import type { Vitest } from 'vitest/node';
 import { gateVitest, suiteFilters, type Selection } from './vitest-instance.ts';
 import { CriterionCollector, RUN_ERRORS_ID, runErrorsCriterion, type CollectorEvents, toCriterionError } from './collector.ts';
 import type { CriterionError, IterationResult } from './types.ts';
+import type { AttachmentStore } from '../report/attachments.ts';
 
 export const ITERATION_ENV = 'FLEETGATE_ITERATION';
 
@@ -25,8 +26,9 @@ export interface RunningIteration {
   partial(): IterationResult;
 }
 
-export function runIteration(index: number, selection: Selection, events: CollectorEvents = {}): RunningIteration {
-  const collector = new CriterionCollector(selection, events);
+/** `attachments`: where the files criteria attach are written (the run's report folder). */
+export function runIteration(index: number, selection: Selection, events: CollectorEvents = {}, attachments?: AttachmentStore): RunningIteration {
+  const collector = new CriterionCollector({ ...selection, attachments }, events);
   const output = new Captured();
   let vitest: Vitest | undefined;
   let interrupted: IterationResult | undefined;

@@ -1,6 +1,9 @@
 // The gate: decide what is selected, start the target, run N iterations, classify, write every report,
 // clean up — also when stopped early (abort.ts: SIGINT/SIGTERM/--timeout → partial reports, exit 3).
+import { rmSync } from 'node:fs';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { attachmentsStaging } from '../work-dir.ts';
+import { killRunBrowsersNow, stopRunBrowsers } from '../../helpers/browser.ts';
 import { RunAbort } from './abort.ts';
 import type { GateOptions } from '../options.ts';
 import { rolesIn } from '../../helpers/suites-folder.ts';
@@ -51,6 +54,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     reports?.finish(EXIT.aborted, stop.reason);
   });
   stop.onExitNow(() => {
+    killRunBrowsersNow(id);
     for (const held of new Set([collection, target])) held?.releaseNow();
     // A reference start under way has no target yet; its containers carry the run id.
     if (!target && !options.profile) removeReferenceNow(id);
@@ -95,7 +99,7 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
         phase = as;
         progress.iterationStart(i, of, as === 'preconditions' ? PRECONDITIONS : undefined);
         const running = runningCriteria(stop, progress);
-        current = runIteration(i, what, running.events);
+        current = runIteration(i, what, running.events, { out: options.out, iteration: i, folder: as === 'preconditions' ? PRECONDITIONS : String(i) });
         const result = (await Promise.race([current.result, stop.graceOver])) ?? current.partial();
         current = undefined;
         running.forget();
@@ -129,7 +133,10 @@ export async function runGate(options: GateOptions, id: string, progress: Progre
     if (latestNote) progress.log(latestNote);
     return exitCode;
   } finally {
+    // A browser whose spec file was cut short (the gate stopped) is not left running.
+    await stopRunBrowsers(id);
     await target?.release();
+    rmSync(attachmentsStaging(), { recursive: true, force: true });
     uninstall();
   }
 }

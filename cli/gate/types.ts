@@ -11,6 +11,16 @@ export interface EvidenceItem {
   value: string;
 }
 
+/** A file attached to a criterion (a screenshot), copied into the run's report folder. */
+export interface AttachmentItem {
+  name: string;
+  /** Relative to the report folder (`attachments/<criterion>/<iteration>/<name>.png`), or an http(s) URL. */
+  path: string;
+  contentType: string;
+  /** The iteration that attached it (the preconditions' one run is 1). */
+  iteration: number;
+}
+
 export interface CriterionError {
   /** Error class name, e.g. AssertionError, PreconditionError. */
   type: string;
@@ -39,6 +49,8 @@ export interface CriterionRun extends CriterionIdentity {
   /** Failed attempts before the final one (a spec with `retry`): a pass that needed them is flaky. */
   attempts?: CriterionError[];
   evidence: EvidenceItem[];
+  /** Files attached in this run (written into the report folder as they arrived). */
+  attachments?: AttachmentItem[];
 }
 
 export interface IterationResult {
@@ -71,4 +83,6 @@ export interface CriterionVerdict extends CriterionIdentity {
   retried: CriterionError[][];
   lastError: string | null;
   evidence: EvidenceItem[];
+  /** Every iteration's attachments, in order (absent from reports written before attachments existed). */
+  attachments?: AttachmentItem[];
 }

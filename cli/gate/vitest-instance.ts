@@ -8,7 +8,7 @@ import { roleProjects, ROOT, TAGS } from '../../vitest.workspace.ts';
 import { keepingOurSignalHandlers } from './own-signals.ts';
 import { keptThreads } from './kept-threads.ts';
 import { offeredSuites, type SuitesDir } from './criterion-id.ts';
-import { runsFromBundle, viteCacheOptions } from '../work-dir.ts';
+import { attachmentsStaging, runsFromBundle, viteCacheOptions } from '../work-dir.ts';
 
 const GATE_SEED = Date.now();
 
@@ -45,6 +45,8 @@ export function gateVitest(selection: Selection, options: InstanceOptions): Prom
       ...(runsFromBundle(ROOT) ? { maxWorkers: 1 } : {}),
       projects: roleProjects({ roles: [selection.role], suitesDirs: selection.suitesDirs.map((s) => s.dir), referenceSetup: false }),
       reporters: options.reporters,
+      // Not inside the bundle (read-only) nor the checkout: Vitest's copies of attached files, removed after the run.
+      attachmentsDir: attachmentsStaging(),
       tags: TAGS,
       ...(options.refuseDestructive && !selection.allowDestructive ? { tagsFilter: ['!destructive'] } : {}),
       ...(selection.grep ? { testNamePattern: selection.grep } : {}),

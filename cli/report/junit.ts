@@ -3,7 +3,8 @@
 // the gate fails on it, one <failure type="flaky">; blocked is an <error type="blocked">.
 // One node's file has a testsuite per spec file; a fleet's, a testsuite per node and suite.
 import { element, seconds, xmlText } from './xml.ts';
-import type { CriterionError, CriterionVerdict, EvidenceItem, Outcome, Verdict } from '../gate/types.ts';
+import { underFolder } from './attachments.ts';
+import type { AttachmentItem, CriterionError, CriterionVerdict, EvidenceItem, Outcome, Verdict } from '../gate/types.ts';
 
 export interface JunitRun {
   runId: string;
@@ -30,6 +31,8 @@ interface CaseModel {
   failedIterations: { label: string; error: CriterionError }[];
   summary: string;
   evidence: EvidenceItem[];
+  /** Paths relative to this document's folder (or URLs). */
+  attachments: AttachmentItem[];
 }
 
 interface Grouping {
@@ -72,7 +75,8 @@ function caseXml(c: CaseModel): string {
   } else if (c.state === 'skipped' || c.state === 'skip') {
     parts.push(element('skipped', { message: message || 'skipped' }));
   }
-  const out = [c.summary, ...c.evidence.map((e) => `evidence ${e.label}: ${e.value}`)].join('\n');
+  // Each attachment on its own line, as the Jenkins junit-attachments plugin, GitLab and Azure read them.
+  const out = [c.summary, ...c.evidence.map((e) => `evidence ${e.label}: ${e.value}`), ...c.attachments.map((a) => `[[ATTACHMENT|${a.path}]]`)].join('\n');
   parts.push(element('system-out', {}, xmlText(out)));
   const classname = [c.run.node, c.run.role, c.suite, c.file.replace(/\.spec\.ts$/, '').replace(/\//g, '.')].filter(Boolean).join('.');
   return element('testcase', { name: c.title, classname, time: seconds(c.timeMs) }, parts.join(''));
@@ -135,6 +139,7 @@ function verdictCases(verdicts: readonly CriterionVerdict[], run: JunitRun): Cas
     ]),
     summary: `${describeCounts(v)} · durations ms: ${v.durationsMs.map((d) => d ?? '-').join(', ')}`,
     evidence: v.evidence,
+    attachments: v.attachments ?? [],
   }));
 }
 
@@ -154,6 +159,8 @@ export function iterationJunit(verdicts: readonly CriterionVerdict[], iteration:
       run: single, id: v.id, suite: v.suite, file: v.file, path: v.path, title: v.title, timeMs: v.durationsMs[i] ?? 0,
       state: outcome === 'missing' ? 'fail' : outcome, error: v.errors[i] ?? null, failedIterations: [],
       summary: `iteration ${iteration}: ${outcome}`, evidence: [],
+      // iterations/<i>.xml sits one folder below the report's attachments/.
+      attachments: (v.attachments ?? []).filter((a) => a.iteration === iteration).map((a) => underFolder(a, '..')),
     }];
   }), `fleetgate ${run.node} (${run.role})`, timeMs, BY_FILE);
 }
@@ -171,7 +178,7 @@ export function fleetJunit(nodes: readonly FleetNodeJunit[], name: string, timeM
     ? verdictCases(node.verdicts, node.run)
     : [{
       run: node.run, id: '(node)::reachable', suite: '(node)', file: '', path: '', title: 'node is reachable', timeMs: 0, state: 'unreachable' as const,
-      error: { type: 'unreachable', message: node.unreachable, detail: node.unreachable }, failedIterations: [], summary: `unreachable: ${node.unreachable}`, evidence: [],
+      error: { type: 'unreachable', message: node.unreachable, detail: node.unreachable }, failedIterations: [], summary: `unreachable: ${node.unreachable}`, evidence: [], attachments: [],
     }]));
   return documentXml(cases, name, timeMs, BY_NODE_AND_SUITE);
 }

@@ -35,7 +35,7 @@ export function resultsDocument(run: RunRecord, verdicts: readonly CriterionVerd
     criteria: verdicts.map((v) => ({
       id: v.id, suite: v.suite, title: v.title, verdict: v.verdict,
       passed: v.passed, failed: v.failed, blocked: v.blocked, skipped: v.skipped,
-      durationsMs: v.durationsMs, outcomes: v.outcomes, lastError: v.lastError, evidence: v.evidence,
+      durationsMs: v.durationsMs, outcomes: v.outcomes, lastError: v.lastError, evidence: v.evidence, attachments: v.attachments ?? [],
       file: v.file, path: v.path, tags: v.tags, errors: v.errors, retried: v.retried,
     })),
     runErrors: iterations.flatMap((it) => it.errors.map((e) => ({ iteration: it.index, type: e.type, message: e.message, detail: e.detail }))),

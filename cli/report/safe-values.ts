@@ -14,6 +14,7 @@ function safeRun(run: CriterionRun): CriterionRun {
     ...(run.error ? { error: safeError(run.error) } : {}),
     ...(run.attempts ? { attempts: run.attempts.map(safeError) } : {}),
     evidence: run.evidence.map((e) => ({ label: redact(e.label), value: redact(e.value) })),
+    ...(run.attachments ? { attachments: run.attachments.map((a) => ({ ...a, name: redact(a.name) })) } : {}),
   };
 }
 
