@@ -1,12 +1,12 @@
 // `npm run mutants`: the gate (on the reference fleet, through the bundle) against the healthy stack and
 // against each fault switch, switched on in one node of its role. A criterion that no mutant makes fail, a
 // mutant no criterion notices, or a mutant that fails a node it is not on, is a defect in the gate.
-import { globSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { MUTANTS, type Mutant } from '../reference/mutants.ts';
-import { suitesIn } from '../helpers/suites-folder.ts';
+import type { Mutant } from '../reference/mutants.ts';
+import { judgedMutants, suiteOf } from './judged-mutants.ts';
 import { ArenaFleet } from '../reference/fleet.ts';
 import { ROOT } from '../vitest.workspace.ts';
 import type { FleetResults } from './fleet/fleet-report.ts';
@@ -65,22 +65,16 @@ function killedBy(run: MutantRun, { node, id }: Row): boolean {
   return verdict !== undefined && verdict !== 'pass' && verdict !== 'skipped';
 }
 
-/** The suites fleetgate has specs for: their mutants are judged; a suite still without specs waits for them. */
-function suitesWithSpecs(): string[] {
-  return suitesIn(join(ROOT, 'suites')).filter((suite) => globSync(`suites/${suite}/**/*.spec.ts`, { cwd: ROOT }).length > 0);
-}
-
-const suiteOf = (mutant: Mutant): string => mutant.suite ?? 'preflight';
-
 async function main(): Promise<number> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const judged = suitesWithSpecs();
-  const judgeable = MUTANTS.filter((m) => judged.includes(suiteOf(m)));
+  const { suites: judged, mutants: judgeable, waiting } = judgedMutants(ROOT);
   const mutants: readonly Mutant[] = only.length ? judgeable.filter((m) => only.includes(m.name)) : judgeable;
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const problems: string[] = [];
-  const waiting = MUTANTS.filter((m) => !judged.includes(suiteOf(m)) && (!only.length || only.includes(m.name)));
-  for (const suite of new Set(waiting.map(suiteOf))) log(`not judged yet (no ${suite} specs): ${waiting.filter((m) => suiteOf(m) === suite).map((m) => m.name).join(', ')}`);
+  for (const [suite, those] of waiting) {
+    const named = those.filter((m) => !only.length || only.includes(m.name));
+    if (named.length) log(`not judged here (no ${suite} criteria on the reference fleet's nodes yet): ${named.map((m) => m.name).join(', ')}`);
+  }
 
   const built = await ensureBundle(log);
   const nodes = new Map(mutants.map((m) => [m.name, mutatedNode(m.name)]));

@@ -7,7 +7,7 @@ export interface Mutant {
   defect: string;
   /** Substrings of criterion ids; each must be reported not-pass while this mutant is on. */
   mustKill: string[];
-  /** The suite whose criteria catch it (default `preflight`); `npm run mutants` judges the preflight ones only. */
+  /** The suite whose criteria catch it (default `preflight`); `npm run mutants` judges it once that suite has criteria on the reference fleet's nodes. */
   suite?: string;
 }
 
@@ -36,8 +36,8 @@ const CONTROL_PLANE_MUTANTS = [
   { name: 'cert-expiring', defect: 'the TLS certificate expires in 3 days', mustKill: ['api-tls certificate stays valid'] },
 ];
 
-// Node B's instances (issue 7): acceptance criteria for them come with the lifecycle suite (issue 8), so
-// `npm run mutants` leaves these out; test/integration/node-b-instances.test.ts shows what each changes.
+// Node B's instances: caught by the lifecycle suite (suites/lifecycle/control-plane/instances.spec.ts);
+// test/integration/node-b-instances.test.ts shows what each changes.
 const INSTANCE_MUTANTS = [
   { name: 'spawn-not-idempotent', defect: 'every spawn starts another container, even for a principal that has one', mustKill: ['a repeat or concurrent spawn returns the same instance'] },
   { name: 'reaper-off', defect: 'the lease reaper never runs: expired instances stay', mustKill: ['an instance is removed when its lease expires'] },
@@ -55,8 +55,8 @@ const INSTANCE_MUTANTS = [
   },
 ].map((m) => ({ ...m, suite: 'lifecycle' }));
 
-// Node B's player-facing API (accounts, principals, teams, sessions, audit): criteria for them come with the
-// lifecycle and drills suites (issue 8), so `npm run mutants` leaves these out; test/integration/node-b-accounts.test.ts
+// Node B's player-facing API (accounts, principals, teams, sessions, audit): caught by the lifecycle suite (the
+// audit row), the isolation suite (team cap, solo principal) and the drills (issue 9); test/integration/node-b-accounts.test.ts
 // shows what each changes.
 const ACCOUNTS_MUTANTS: Omit<Mutant, 'role'>[] = [
   {
@@ -69,8 +69,8 @@ const ACCOUNTS_MUTANTS: Omit<Mutant, 'role'>[] = [
   { name: 'readyz-lies-db-down', suite: 'drills', defect: '/readyz keeps answering 200 once PostgreSQL has been up, also while it is down', mustKill: ['/readyz turns 503 while the database is down'] },
 ];
 
-// Node B's appearance presets: criteria for them come with the appearance suite (issue 8: a real browser on the
-// controller), so `npm run mutants` leaves these out; test/integration/node-b-appearance.test.ts shows what each changes.
+// Node B's appearance presets: caught by the appearance suite on the browser node (a real Chromium on the controller),
+// which test/integration/appearance-suite.test.ts judges until that node joins the reference fleet.
 const APPEARANCE_MUTANTS = [
   { name: 'appearance-unreadable-preset', defect: 'the dark preset\'s body text is a grey on its near-black background (1.5:1, palette and stylesheet alike)', mustKill: ['renders readably with every appearance preset'] },
   { name: 'appearance-preset-not-saved', defect: 'a user\'s preset choice is answered 200 but never stored: pages and /api/me keep the default', mustKill: ['keeps the preset the user chose'] },
@@ -85,8 +85,8 @@ const INSTANCE_ACCESS_MUTANTS: Omit<Mutant, 'role'>[] = [
   { name: 'instance-denial-not-audited', suite: 'isolation', defect: 'a refused request for another principal\'s instance writes no audit_log row', mustKill: [CROSS_TEAM_INSTANCE] },
 ];
 
-// Node B's mail outbox (issue 7): its criteria come with the lifecycle suite (issue 8), so `npm run mutants`
-// leaves these out; test/integration/node-b-mail.test.ts shows what each changes.
+// Node B's mail outbox: caught by the lifecycle suite (suites/lifecycle/control-plane/mail.spec.ts);
+// test/integration/node-b-mail.test.ts shows what each changes.
 const MAIL_MUTANTS = [
   { name: 'mail-resend-of-sent-accepted', defect: 'resend re-arms a delivery that was already sent (200, the mail goes out again) instead of 409', mustKill: ['resend on a sent delivery answers 409'] },
   { name: 'mail-dead-letter-never-reached', defect: 'a delivery that keeps failing is retried forever, never dead-lettered', mustKill: ['a delivery that cannot be sent is dead-lettered after'] },
@@ -139,8 +139,6 @@ export const MUTANTS: readonly Mutant[] = [
   ...ofRole('vpn', VPN_MUTANTS),
 ];
 
-/** The mutants preflight criteria must kill: what `npm run mutants` judges. */
-export const PREFLIGHT_MUTANTS: readonly Mutant[] = MUTANTS.filter((m) => (m.suite ?? 'preflight') === 'preflight');
 
 export function findMutant(name: string): Mutant | undefined {
   return MUTANTS.find((m) => m.name === name);

@@ -1,7 +1,9 @@
-// The fault switches' catalogue: `npm run mutants` judges exactly the preflight ones; a mutant of a later
-// suite still names its node's role, its suite and the criteria that will have to catch it.
+// The fault switches' catalogue: `npm run mutants` judges those whose suite has criteria on the reference
+// fleet's nodes; a mutant of a later suite still names its node's role, its suite and what must catch it.
 import { expect, test } from 'vitest';
-import { MUTANTS, PREFLIGHT_MUTANTS } from '../../reference/mutants.ts';
+import { MUTANTS } from '../../reference/mutants.ts';
+import { judgedMutants, suiteOf } from '../../cli/judged-mutants.ts';
+import { ROOT } from '../../vitest.workspace.ts';
 import { REFERENCE_ROLES } from '../../reference/node-kinds.ts';
 
 test('names are unique; each mutant breaks a reference role and names what must catch it', () => {
@@ -12,12 +14,15 @@ test('names are unique; each mutant breaks a reference role and names what must 
   }
 });
 
-test('the preflight matrix holds the mutants without a suite and no other; the rest name a suite that exists', () => {
-  expect(PREFLIGHT_MUTANTS.map((m) => m.name)).toEqual(MUTANTS.filter((m) => m.suite === undefined || m.suite === 'preflight').map((m) => m.name));
-  for (const m of MUTANTS.filter((m) => !PREFLIGHT_MUTANTS.includes(m))) expect(['lifecycle', 'isolation', 'drills', 'appearance'], m.name).toContain(m.suite);
+test('the matrix judges the preflight and lifecycle mutants; the rest wait for criteria on the reference fleet\'s nodes', () => {
+  const { suites, mutants, waiting } = judgedMutants(ROOT);
+  expect(suites).toEqual(['lifecycle', 'preflight']);
+  expect(mutants.map((m) => m.name)).toEqual(MUTANTS.filter((m) => ['preflight', 'lifecycle'].includes(suiteOf(m))).map((m) => m.name));
+  expect([...waiting.keys()].sort()).toEqual(['appearance', 'drills', 'isolation']);
+  for (const m of MUTANTS) expect(['preflight', 'lifecycle', 'isolation', 'drills', 'appearance'], m.name).toContain(suiteOf(m));
   const accounts = ['team-cap-unenforced-under-concurrency', 'solo-second-principal', 'session-lost-on-restart', 'audit-row-missing', 'readyz-lies-db-down'];
   expect(MUTANTS.filter((m) => accounts.includes(m.name)).map((m) => [m.name, m.role, m.suite])).toEqual([
-    ['team-cap-unenforced-under-concurrency', 'control-plane', 'lifecycle'], ['solo-second-principal', 'control-plane', 'lifecycle'],
+    ['team-cap-unenforced-under-concurrency', 'control-plane', 'isolation'], ['solo-second-principal', 'control-plane', 'isolation'],
     ['session-lost-on-restart', 'control-plane', 'drills'], ['audit-row-missing', 'control-plane', 'lifecycle'], ['readyz-lies-db-down', 'control-plane', 'drills'],
   ]);
   expect(MUTANTS.filter((m) => m.name.startsWith('appearance-')).map((m) => [m.name, m.role, m.suite])).toEqual([
