@@ -31,12 +31,13 @@ interface MutantRun {
 const mutatedNode = (mutant: string): string => new ArenaFleet().withMutant(mutant).mutant!.node;
 
 /** One gate run over the reference fleet; a mutant's run starts only the nodes of its role (`--role`), side by side with others. */
-async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string, suites: readonly string[], role?: string): Promise<MutantRun> {
+async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string, suites: readonly string[], role?: string, alone = false): Promise<MutantRun> {
   const out = mkdtempSync(join(tmpdir(), `fleetgate-mutant-${mutant}-`));
   try {
     const args = ['cli/main.ts', '--iterations', String(iterations), '--out', out, ...suites.flatMap((suite) => ['--suite', suite]), ...(role ? ['--role', role] : [])];
     const child = await execa(process.execPath, args, {
-      cwd: ROOT, reject: false, all: true, env: { ARENA_MUTANT: node ? mutant : '', ARENA_MUTANT_NODE: node ?? '', FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
+      cwd: ROOT, reject: false, all: true,
+      env: { ARENA_MUTANT: node ? mutant : '', ARENA_MUTANT_NODE: node ?? '', ARENA_NODES: alone && node ? node : '', FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },
     });
     let doc: FleetResults | undefined;
     try {
@@ -89,7 +90,9 @@ async function main(): Promise<number> {
     const criteria: Row[] = mutated.flatMap((node) => [...(healthy.verdicts.get(node)?.keys() ?? [])].sort().map((id) => ({ node, id })));
 
     const runs: MutantRun[] = await inTurns(mutants, SIDE_BY_SIDE, async (mutant) => {
-      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, [suiteOf(mutant)], mutant.role);
+      // A preflight switch runs in a fleet of its role's nodes, so a fault that leaks to the others shows; the later suites'
+      // criteria change state and take longer: their switch runs on its own node (and what that node needs).
+      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, [suiteOf(mutant)], mutant.role, suiteOf(mutant) !== 'preflight');
       const kills = criteria.filter((row) => killedBy(run, row));
       log(`  ${mutant.name.padEnd(24)} exit ${run.exitCode}, killed by ${kills.length} criterion(s) on ${run.node}${run.error ? ` — ${run.error}` : ''}`);
       return run;

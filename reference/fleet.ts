@@ -83,17 +83,22 @@ export class ArenaFleet extends ReferenceBuilder {
     const kept = this.#nodes.filter((n) => roles.includes(n.kind.role));
     const unknown = roles.find((role) => !kept.some((n) => n.kind.role === role));
     if (unknown !== undefined) throw new Error(`no reference node has role "${unknown}" (roles: ${[...new Set(this.#nodes.map((n) => n.kind.role))].join(', ')})`);
-    const needed = new Set(kept.flatMap((n) => (n.kind.needs && !roles.includes(n.kind.needs.role) ? [n.kind.needs.role] : [])));
-    const support = [...needed].map((role) => ({ ...this.#nodes.find((n) => n.kind.role === role)!, support: true }));
-    this.#nodes.splice(0, this.#nodes.length, ...support, ...kept);
-    return this;
+    return this.#keep(kept);
   }
 
-  /** Only the named nodes (node C with the node B it reads: `withNodes('arena-b1', 'arena-c')`). */
+  /** Only the named nodes (node C with the node B it reads: `withNodes('arena-b1', 'arena-c')`), plus support as withRole adds it. */
   withNodes(...names: string[]): this {
     const unknown = names.filter((name) => !this.#nodes.some((n) => n.name === name));
     if (unknown.length) throw new Error(`no reference node ${unknown.join(', ')} (nodes: ${this.#nodes.map((n) => n.name).join(', ')})`);
-    this.#nodes.splice(0, this.#nodes.length, ...this.#nodes.filter((n) => names.includes(n.name)));
+    return this.#keep(this.#nodes.filter((n) => names.includes(n.name)));
+  }
+
+  /** Keep these nodes, and the first node of each role they need that none of them has, as support (not gated). */
+  #keep(kept: FleetNodePlan[]): this {
+    const roles = new Set(kept.map((n) => n.kind.role));
+    const needed = new Set(kept.flatMap((n) => (n.kind.needs && !roles.has(n.kind.needs.role) ? [n.kind.needs.role] : [])));
+    const support = [...needed].map((role) => ({ ...this.#nodes.find((n) => n.kind.role === role)!, support: true }));
+    this.#nodes.splice(0, this.#nodes.length, ...support, ...kept);
     return this;
   }
 

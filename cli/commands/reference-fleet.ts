@@ -82,6 +82,9 @@ export async function runReferenceFleet(options: GateOptions, id: string, io: Fl
     // --role starts only that role's nodes: a registry check needs no control-plane nodes.
     const builder = new ArenaFleet().withRunId(id);
     if (roles.length < REFERENCE_ROLES.length) builder.withRole(...roles);
+    // ARENA_NODES=arena-b1,…: only those nodes (a fault switch's own criteria on its own node, as the mutant matrix runs them).
+    const only = (process.env.ARENA_NODES ?? '').split(',').filter(Boolean);
+    if (only.length) builder.withNodes(...only);
     fleet = await builder.withMutant(process.env.ARENA_MUTANT, process.env.ARENA_MUTANT_NODE || undefined).withLog(log).start();
   } finally {
     process.off('SIGINT', early);
