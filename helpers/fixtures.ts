@@ -11,8 +11,9 @@ import type { Browser } from 'playwright-core';
 import { postgresClient, describePostgres, redisClient, describeRedis } from './probes/index.ts';
 import { PreconditionError, isUnreachable } from './precondition.ts';
 import { madeRecorder, type Made } from './made.ts';
-import { endpointClient, type EndpointClient } from './http-client.ts';
-import { nodeDocker, type Docker } from './docker.ts';
+import type { EndpointClient } from './http-client.ts';
+import type { Docker } from './docker.ts';
+import type { LatencyRecorder } from './latency.ts';
 
 /** The gate sets the run's id for its workers; a spec run by plain Vitest gets one of its own. */
 const RUN_ID = process.env.FLEETGATE_RUN_ID || `dev-${process.pid}`;
@@ -34,6 +35,8 @@ export interface FleetgateFixtures {
   http: (name?: string) => EndpointClient;
   /** The node's Docker daemon (dockerode). */
   docker: Docker;
+  /** `latency()` → a recorder of millisecond samples, `summary()` → p50/p95/p99/max from an HDR histogram. */
+  latency: () => LatencyRecorder;
   /** `attach(name, bytes | text | { path }, contentType?)`: a file (a screenshot) copied into the report. */
   attach: Attach;
   /** Headless Chromium: `browser.newPage({ width })` gives a fresh context and page, closed after the criterion; blocked when no Chromium is installed. */
@@ -81,13 +84,19 @@ async function withConnections<T, C extends { on(event: 'error', fn: () => void)
   await Promise.all(opened.map((c) => connector.close(c)));
 }
 
-function endpointNamed(profile: Profile, name: string | undefined): EndpointClient {
+// supertest, dockerode and the HDR histogram load when a criterion first asks for them: most specs never do.
+async function endpointsOf(profile: Profile): Promise<(name?: string) => EndpointClient> {
+  const { endpointClient } = await import('./http-client.ts');
+  return (name) => endpointClient(endpointNamed(profile, name));
+}
+
+function endpointNamed(profile: Profile, name: string | undefined): Profile['http'][number] {
   const endpoint = name === undefined ? profile.http[0] : profile.http.find((e) => e.name === name);
   if (!endpoint) {
     const known = profile.http.map((e) => e.name).join(', ') || 'none';
     throw new Error(`profile ${profile.node}: no http endpoint${name === undefined ? '' : ` named "${name}"`} (http endpoints: ${known})`);
   }
-  return endpointClient(endpoint);
+  return endpoint;
 }
 
 export const test = base.extend<FleetgateFixtures>({
@@ -118,9 +127,11 @@ export const test = base.extend<FleetgateFixtures>({
       await recorder.undoAll();
     }
   },
-  http: async ({ profile }, use) => use((name) => endpointNamed(profile, name)),
+  http: async ({ profile }, use) => use(await endpointsOf(profile)),
   // eslint-disable-next-line no-empty-pattern
-  docker: async ({}, use) => use(nodeDocker()),
+  docker: async ({}, use) => use(await (await import('./docker.ts')).nodeDocker()),
+  // eslint-disable-next-line no-empty-pattern
+  latency: async ({}, use) => use((await import('./latency.ts')).latencyRecorder),
   attach: async ({ annotate }, use) => use(attachmentRecorder(annotate)),
   chromium: [
     // eslint-disable-next-line no-empty-pattern

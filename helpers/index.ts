@@ -13,7 +13,7 @@ export { contrastRatio, relativeLuminance, parseColour, WCAG_AA } from './contra
 export { computedColours, textContrast, horizontalOverflow, screenshot, type BrowserPage, type BrowserPages, type ElementColours, type Overflow } from './browser.ts';
 export type { Attach } from './evidence.ts';
 export { PreconditionError } from './precondition.ts';
-export { latencyRecorder, type LatencySummary } from './latency.ts';
+export type { LatencyRecorder, LatencySummary } from './latency.ts';
 export { containersLabelled, type Docker } from './docker.ts';
 export type { Made } from './made.ts';
 export type { EndpointClient } from './http-client.ts';

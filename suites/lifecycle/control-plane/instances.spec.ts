@@ -1,7 +1,7 @@
 // The runbook's instance lifecycle on the control-plane node: spawn -> reset -> destroy per principal and
 // challenge, idempotent spawn, leases that end at their TTL, the reconciler, and the registry behind spawns.
 // Each criterion makes its own player and instances (run-labelled) and removes them, whatever its outcome.
-import { containersLabelled, currentProfile, eventually, latencyRecorder, type Docker } from 'fleetgate';
+import { containersLabelled, currentProfile, eventually, type Docker } from 'fleetgate';
 import { test, expect, type Arena, type InstanceView } from '../../_support/arena.ts';
 import { arenaPlaces, arenaVars } from '../../vars.schema.ts';
 
@@ -53,10 +53,10 @@ test('destroy leaves no container behind, nor a network, volume or row of the in
   await arena.instances.get(challenge, player.principalId).expect(404);
 });
 
-test(`a repeat or concurrent spawn returns the same instance (${vars.concurrentSpawns} at once)`, async ({ arena, docker, evidence }) => {
+test(`a repeat or concurrent spawn returns the same instance (${vars.concurrentSpawns} at once)`, async ({ arena, docker, evidence, latency: recorder }) => {
   const player = await arena.player();
   arena.destroyAfterwards(challenge, player.principalId);
-  const latency = latencyRecorder();
+  const latency = recorder();
   const answers = await Promise.all(Array.from({ length: vars.concurrentSpawns }, async () => {
     const started = performance.now();
     const response = await arena.instances.spawn(challenge, player.principalId);
