@@ -18,6 +18,7 @@ export const SUITES_ENV = 'FLEETGATE_SUITES';
 
 export const TAGS = [
   { name: 'destructive', description: 'stops or breaks something on the node; runs only with --allow-destructive' },
+  { name: 'changes-state', description: 'makes its own data on the system (players, instances, mail) and removes it afterwards: not read-only, safe beside real use' },
 ];
 
 export interface RoleProjectOptions {

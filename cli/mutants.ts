@@ -34,7 +34,8 @@ const mutatedNode = (mutant: string): string => new ArenaFleet().withMutant(muta
 async function gateRun(mutant: string, node: string | undefined, iterations: number, bundle: string, suites: readonly string[], role?: string, alone = false): Promise<MutantRun> {
   const out = mkdtempSync(join(tmpdir(), `fleetgate-mutant-${mutant}-`));
   try {
-    const args = ['cli/main.ts', '--iterations', String(iterations), '--out', out, ...suites.flatMap((suite) => ['--suite', suite]), ...(role ? ['--role', role] : [])];
+    // Every criterion is judged, the destructive ones too: the fleets are the matrix's own.
+    const args = ['cli/main.ts', '--iterations', String(iterations), '--out', out, '--allow-destructive', ...suites.flatMap((suite) => ['--suite', suite]), ...(role ? ['--role', role] : [])];
     const child = await execa(process.execPath, args, {
       cwd: ROOT, reject: false, all: true,
       env: { ARENA_MUTANT: node ? mutant : '', ARENA_MUTANT_NODE: node ?? '', ARENA_NODES: alone && node ? node : '', FLEETGATE_BUNDLE: bundle, TESTCONTAINERS_RYUK_DISABLED: 'true' },

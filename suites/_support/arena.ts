@@ -8,6 +8,9 @@ import { arenaPlaces } from '../vars.schema.ts';
 
 export { expect };
 
+/** The options of a criterion that makes (and afterwards removes) its own data on the system: `--list` shows the tag. */
+export const CHANGES_STATE = { tags: ['changes-state'] };
+
 export interface Player {
   id: number;
   email: string;

@@ -1,7 +1,7 @@
 // Seed 000: "an audit_log row for every lifecycle and security event". One player's way through the platform,
 // then the rows the database holds for it, event by event.
 import { currentProfile } from 'fleetgate';
-import { test, expect } from '../../_support/arena.ts';
+import { CHANGES_STATE, test, expect } from '../../_support/arena.ts';
 import { arenaPlaces, arenaVars } from '../../vars.schema.ts';
 
 const profile = currentProfile();
@@ -9,7 +9,7 @@ const vars = arenaVars(profile.vars, 'lifecycle', profile.node);
 const database = profile.postgres.find((db) => db.name === arenaPlaces(profile.vars).database);
 const [challenge] = vars.challenges as [string, ...string[]];
 
-test('every lifecycle and security event writes an audit row', async ({ arena, connectPostgres, evidence }) => {
+test('every lifecycle and security event writes an audit row', CHANGES_STATE, async ({ arena, connectPostgres, evidence }) => {
   const player = await arena.player();
   await arena.api.as(null).post('/api/login').send({ email: player.email, password: 'not-the-password' }).expect(401);
   await arena.spawned(challenge, player.principalId);

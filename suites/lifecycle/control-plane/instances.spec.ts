@@ -2,7 +2,7 @@
 // challenge, idempotent spawn, leases that end at their TTL, the reconciler, and the registry behind spawns.
 // Each criterion makes its own player and instances (run-labelled) and removes them, whatever its outcome.
 import { containersLabelled, currentProfile, eventually, type Docker } from 'fleetgate';
-import { test, expect, type Arena, type InstanceView } from '../../_support/arena.ts';
+import { CHANGES_STATE, test, expect, type Arena, type InstanceView } from '../../_support/arena.ts';
 import { arenaPlaces, arenaVars } from '../../vars.schema.ts';
 
 const profile = currentProfile();
@@ -15,7 +15,7 @@ const reconcileWithinMs = (vars.reconcileIntervalSeconds + vars.leaseToleranceSe
 /** This control plane's containers of the instance (other control planes may share the daemon and the ids). */
 const ofInstance = async (arena: Arena, docker: Docker, instance: InstanceView) => containersLabelled(docker, await arena.labels({ instance: instance.id }));
 
-test('spawn starts one labelled container for the principal and challenge', async ({ arena, docker, evidence }) => {
+test('spawn starts one labelled container for the principal and challenge', CHANGES_STATE, async ({ arena, docker, evidence }) => {
   const player = await arena.player();
   const instance = await arena.spawned(challenge, player.principalId);
   expect(instance).toMatchObject({ challenge, principalId: player.principalId, state: 'running', lease: { ttlSeconds: expect.any(Number) } });
@@ -27,7 +27,7 @@ test('spawn starts one labelled container for the principal and challenge', asyn
   await arena.instances.get(challenge, player.principalId).expect(200).expect((r) => expect(r.body.instance.id).toBe(instance.id));
 });
 
-test('reset replaces the instance container', async ({ arena, docker, evidence }) => {
+test('reset replaces the instance container', CHANGES_STATE, async ({ arena, docker, evidence }) => {
   const player = await arena.player();
   const before = await arena.spawned(challenge, player.principalId);
   const { body } = await arena.instances.reset(challenge, player.principalId).expect(200);
@@ -39,7 +39,7 @@ test('reset replaces the instance container', async ({ arena, docker, evidence }
   expect(containers.map((c) => [c.Id, c.State])).toEqual([[after.container!.id, 'running']]);
 });
 
-test('destroy leaves no container behind, nor a network, volume or row of the instance', async ({ arena, docker, connectPostgres }) => {
+test('destroy leaves no container behind, nor a network, volume or row of the instance', CHANGES_STATE, async ({ arena, docker, connectPostgres }) => {
   const player = await arena.player();
   const instance = await arena.spawned(challenge, player.principalId);
   await arena.instances.destroy(challenge, player.principalId).expect(200).expect((r) => expect(r.body).toMatchObject({ ok: true, verb: 'destroy' }));
@@ -53,7 +53,7 @@ test('destroy leaves no container behind, nor a network, volume or row of the in
   await arena.instances.get(challenge, player.principalId).expect(404);
 });
 
-test(`a repeat or concurrent spawn returns the same instance (${vars.concurrentSpawns} at once)`, async ({ arena, docker, evidence, latency: recorder }) => {
+test(`a repeat or concurrent spawn returns the same instance (${vars.concurrentSpawns} at once)`, CHANGES_STATE, async ({ arena, docker, evidence, latency: recorder }) => {
   const player = await arena.player();
   arena.destroyAfterwards(challenge, player.principalId);
   const latency = recorder();
@@ -76,7 +76,7 @@ test(`a repeat or concurrent spawn returns the same instance (${vars.concurrentS
   expect(containers.map((c) => c.State), 'containers for the principal and challenge').toEqual(['running']);
 });
 
-test(`an instance is removed when its lease expires (TTL ${vars.leaseTtlSeconds} s, within ${vars.leaseToleranceSeconds} s), and the audit log shows it`, async ({ arena, docker, connectPostgres, evidence }) => {
+test(`an instance is removed when its lease expires (TTL ${vars.leaseTtlSeconds} s, within ${vars.leaseToleranceSeconds} s), and the audit log shows it`, CHANGES_STATE, async ({ arena, docker, connectPostgres, evidence }) => {
   const player = await arena.player();
   const asked = Date.now();
   const instance = await arena.spawned(challenge, player.principalId, vars.leaseTtlSeconds);
@@ -96,7 +96,7 @@ test(`an instance is removed when its lease expires (TTL ${vars.leaseTtlSeconds}
   expect(rows[0]?.expired, 'instance.expire rows in the audit log').toBe(1);
 });
 
-test('a spawn the registry cannot serve fails with the reason, and nothing is left', async ({ arena, docker }) => {
+test('a spawn the registry cannot serve fails with the reason, and nothing is left', CHANGES_STATE, async ({ arena, docker }) => {
   const player = await arena.player();
   arena.destroyAfterwards(vars.unpublishedChallenge, player.principalId);
   const { body } = await arena.instances.spawn(vars.unpublishedChallenge, player.principalId).expect(502);
@@ -105,7 +105,8 @@ test('a spawn the registry cannot serve fails with the reason, and nothing is le
   expect(await containersLabelled(docker, await arena.labels({ principal: player.principalId }))).toEqual([]);
 });
 
-test('a spawn after an API restart returns the same instance', async ({ arena, node, docker }) => {
+// Restarting the API interrupts it for a moment: refused unless --allow-destructive.
+test('a spawn after an API restart returns the same instance', { tags: [...CHANGES_STATE.tags, 'destructive'] }, async ({ arena, node, docker }) => {
   const player = await arena.player();
   const instance = await arena.spawned(challenge, player.principalId);
   expect(await node.run('arena', ['api', 'restart', '--json'])).toSucceed();
@@ -114,7 +115,7 @@ test('a spawn after an API restart returns the same instance', async ({ arena, n
   expect(await ofInstance(arena, docker, instance)).toHaveLength(1);
 });
 
-test('the reconciler removes a labelled container that has no row', async ({ arena, docker, made, evidence }) => {
+test('the reconciler removes a labelled container that has no row', CHANGES_STATE, async ({ arena, docker, made, evidence }) => {
   const player = await arena.player();
   const instance = await arena.spawned(challenge, player.principalId);
   const controller = await arena.controller();
@@ -135,7 +136,7 @@ test('the reconciler removes a labelled container that has no row', async ({ are
   expect(await ofInstance(arena, docker, instance), 'the instance with a row stays').toHaveLength(1);
 });
 
-test('the reconciler marks an instance whose container vanished', async ({ arena, docker, evidence }) => {
+test('the reconciler marks an instance whose container vanished', CHANGES_STATE, async ({ arena, docker, evidence }) => {
   const player = await arena.player();
   const instance = await arena.spawned(challenge, player.principalId);
   await docker.getContainer(instance.container!.id).remove({ force: true });

@@ -2,7 +2,7 @@
 // re-arms and keeps counting attempts, 409 on a sent delivery, and workers racing without sending twice.
 // Test messages go to the node's relay (its sink); each is purged afterwards.
 import { currentProfile, eventually } from 'fleetgate';
-import { test, expect, type Arena, type Delivery, type MailPolicy } from '../../_support/arena.ts';
+import { CHANGES_STATE, test, expect, type Arena, type Delivery, type MailPolicy } from '../../_support/arena.ts';
 import { arenaPlaces, arenaVars } from '../../vars.schema.ts';
 
 const profile = currentProfile();
@@ -23,7 +23,7 @@ async function reaches(arena: Arena, id: number, status: Delivery['status'], wit
   }, { within: withinMs, every: 200, what: `mail delivery ${id} to be ${status}` });
 }
 
-test('a delivery that cannot be sent is dead-lettered after the configured attempts', async ({ arena, made, evidence }) => {
+test('a delivery that cannot be sent is dead-lettered after the configured attempts', CHANGES_STATE, async ({ arena, made, evidence }) => {
   const policy = await arena.mail.policy();
   const queued = await arena.mail.queueTest(`${made.name('dead')}@${mail.undeliverableDomain}`);
   const dead = await reaches(arena, queued.id, 'dead_lettered', cycleMs(policy));
@@ -36,7 +36,7 @@ test('a delivery that cannot be sent is dead-lettered after the configured attem
   expect((body as { deliveries: Delivery[] }).deliveries.map((d) => d.id)).toContain(queued.id);
 });
 
-test('resend re-arms a dead letter, and attempt numbers keep counting across resends', async ({ arena, made, evidence }) => {
+test('resend re-arms a dead letter, and attempt numbers keep counting across resends', CHANGES_STATE, async ({ arena, made, evidence }) => {
   const policy = await arena.mail.policy();
   const queued = await arena.mail.queueTest(`${made.name('again')}@${mail.undeliverableDomain}`);
   await reaches(arena, queued.id, 'dead_lettered', cycleMs(policy));
@@ -49,7 +49,7 @@ test('resend re-arms a dead letter, and attempt numbers keep counting across res
   expect(attempts).toEqual(Array.from({ length: 2 * policy.maxAttempts }, (_, i) => i + 1));
 });
 
-test('resend on a sent delivery answers 409, and nothing is sent twice', async ({ arena, made, node }) => {
+test('resend on a sent delivery answers 409, and nothing is sent twice', CHANGES_STATE, async ({ arena, made, node }) => {
   const policy = await arena.mail.policy();
   const to = `${made.name('sent')}@${mail.deliverableDomain}`;
   const queued = await arena.mail.queueTest(to);
@@ -66,7 +66,7 @@ test('resend on a sent delivery answers 409, and nothing is sent twice', async (
   expect((await arena.mail.get(queued.id)).status).toBe('sent');
 });
 
-test(`concurrent mail workers send each delivery once (${mail.racedDeliveries} deliveries, two workers of 4 threads and the API's)`, async ({ arena, made, node, connectPostgres, evidence }) => {
+test(`concurrent mail workers send each delivery once (${mail.racedDeliveries} deliveries, two workers of 4 threads and the API's)`, CHANGES_STATE, async ({ arena, made, node, connectPostgres, evidence }) => {
   const db = await connectPostgres(database!);
   const label = made.name('race');
   // Due together a moment from now, so the workers started meanwhile all race for them.
