@@ -46,6 +46,10 @@ const INSTANCE_MUTANTS = [
   { name: 'destroy-leaves-residue', defect: 'destroy (and the reaper) stop the container but never remove it', mustKill: ['destroy leaves no container behind'] },
   { name: 'registry-error-swallowed', defect: 'a failed pull is ignored: spawn reports success with no container', mustKill: ['a spawn the registry cannot serve fails with the reason'] },
   {
+    name: 'instance-labels-incomplete', defect: 'instance containers lack the arena.principal and arena.challenge labels: whose container it is cannot be read off it',
+    mustKill: ['spawn starts one labelled container for the principal and challenge'],
+  },
+  {
     name: 'reconciler-boot-only', defect: 'the reconciler passes once when the API starts, never on its interval',
     mustKill: ['the reconciler removes a labelled container that has no row', 'the reconciler marks an instance whose container vanished'],
   },

@@ -8,13 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ArenaFleet, type StartedArenaFleet } from '../../reference/fleet.ts';
+import { CONTROL_PLANE } from '../../reference/node-kinds.ts';
 import type { FleetResults } from '../../cli/fleet/fleet-report.ts';
 import { ansibleInventories } from './ansible-inventory.ts';
 import { filesUnder, fleetgateContainers, gate, outDir, removeOutDirs, ROOT, xmllint, xpath } from './gate-cli.ts';
 
 const SLOW = { timeout: 300_000 };
 const NODES = ['arena-b1', 'arena-b2', 'arena-b3'];
-const SECRET_NAMES = ['ARENA_DB_PASSWORD', 'ARENA_REDIS_PASSWORD'] as const;
+const SECRET_NAMES = CONTROL_PLANE.secrets;
 const runId = (what: string): string => `it-fleet-${what}-${randomBytes(3).toString('hex')}`;
 const wall: Record<string, string> = {};
 

@@ -55,7 +55,7 @@ describe('two iterations against the healthy reference stack', () => {
   });
 
   test('--list names exactly the criteria the run judged, without starting anything', async () => {
-    const list = await gate(['--list']);
+    const list = await gate(['--reference-node', '--list']);
     expect(list.exitCode, list.all).toBe(0);
     expect(list.stdout).not.toMatch(/starting reference node B/);
     const listed = list.stdout.split('\n').filter((l) => l.includes('::'));
@@ -105,5 +105,5 @@ test('a developer who names a role that does not exist gets the closest one in o
     cwd: ROOT, reject: false, all: true, env: { FORCE_COLOR: '0', FLEETGATE_PROFILE: '', FLEETGATE_PROFILE_COMPILED: '' },
   });
   expect(run.exitCode).toBe(2);
-  expect(run.all.trim()).toBe('fleetgate: --project contrl-plane: no such role; did you mean "control-plane"? (roles: control-plane; and self)');
+  expect(run.all.trim()).toBe('fleetgate: --project contrl-plane: no such role; did you mean "control-plane"? (roles: browser, control-plane; and self)');
 });

@@ -18,9 +18,9 @@ async function nothingStarted(args: string[], env: Record<string, string> = {}):
   return run.stderr;
 }
 
-test('a suite folder without specs (lifecycle): exit 2 in one line, no container, no iteration', async () => {
-  expect(await nothingStarted(['--suite', 'lifecycle', '--iterations', '3'])).toMatch(
-    /^fleetgate: no criteria selected for the reference fleet's roles \(registry, control-plane, vpn\), suites lifecycle; see \.\/gate\.sh --list$/,
+test('a suite folder without specs (isolation): exit 2 in one line, no container, no iteration', async () => {
+  expect(await nothingStarted(['--suite', 'isolation', '--iterations', '3'])).toMatch(
+    /^fleetgate: no criteria selected for the reference fleet's roles \(registry, control-plane, vpn\), suites isolation; see \.\/gate\.sh --list$/,
   );
 });
 
@@ -38,13 +38,13 @@ test('--grep matching nothing with a profile: exit 2 before the first iteration'
 
 test('exit 2 leaves no empty report directory behind', async () => {
   const before = readdirSync(join(ROOT, 'reports')).sort();
-  const run = await gate(['--suite', 'lifecycle']);
+  const run = await gate(['--suite', 'isolation']);
   expect(run.exitCode, run.all).toBe(2);
   expect(readdirSync(join(ROOT, 'reports')).sort()).toEqual(before);
 });
 
 test('--list of an empty suite still says so and exits 0', async () => {
-  const run = await gate(['--list', '--suite', 'lifecycle']);
+  const run = await gate(['--list', '--suite', 'isolation']);
   expect(run.exitCode, run.all).toBe(0);
   expect(run.stdout.split('\n')).toEqual(['0 criteria would run for registry', '0 criteria would run for control-plane', '0 criteria would run for vpn']);
 });

@@ -5,6 +5,8 @@ import secrets
 import docker
 from docker.errors import APIError, DockerException, NotFound
 
+from . import mutant
+
 # arena's own labels on every instance container; LABEL_CONTROLLER scopes each deployment's reconciler.
 LABEL_CONTROLLER = "arena.controller"
 LABEL_INSTANCE = "arena.instance"
@@ -70,6 +72,8 @@ class Containers:
             LABEL_PRINCIPAL: str(principal_id),
             LABEL_CHALLENGE: slug,
         }
+        if mutant.on("instance-labels-incomplete"):  # whose container this is can no longer be read off it
+            del labels[LABEL_PRINCIPAL], labels[LABEL_CHALLENGE]
         # The challenge's own ports, published on the host's loopback only (a random port each).
         exposed = (pulled.attrs.get("Config") or {}).get("ExposedPorts") or {}
         name = f"arena-{self.controller[:8]}-{slug}-p{principal_id}-{secrets.token_hex(3)}"
