@@ -12,8 +12,8 @@ import { ROOT } from '../vitest.workspace.ts';
 import type { FleetResults } from './fleet/fleet-report.ts';
 import { inTurns } from './in-turns.ts';
 
-/** Mutant fleets started side by side: each is a few containers; two fleets keep 2 cores busy. */
-const SIDE_BY_SIDE = 2;
+/** Mutant fleets started side by side: a preflight one is a few nodes, two keep 2 cores busy; a later suite's runs on one node. */
+const SIDE_BY_SIDE = { fleet: 2, alone: 3 } as const;
 
 interface MutantRun {
   name: string;
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   const built = await ensureBundle(log);
   const nodes = new Map(mutants.map((m) => [m.name, mutatedNode(m.name)]));
   const mutated = [...new Set(nodes.values())];
-  log(`mutants: healthy fleet (suites ${judged.join(', ')}), then ${mutants.length} fault switch(es), each on the first node of its role (${mutated.join(', ')}) with its own suite, ${SIDE_BY_SIDE} fleets at a time, 1 iteration each`);
+  log(`mutants: healthy fleet (suites ${judged.join(', ')}), then ${mutants.length} fault switch(es), each on the first node of its role (${mutated.join(', ')}) with its own suite, ${SIDE_BY_SIDE.fleet} preflight fleets or ${SIDE_BY_SIDE.alone} single nodes at a time, 1 iteration each`);
   try {
     // The healthy fleet runs every judged suite; a mutant's fleet only the suite its criteria are in.
     const healthy = await gateRun('healthy', undefined, 1, built.file, judged.filter((suite) => mutants.some((m) => suiteOf(m) === suite)));
@@ -90,14 +90,22 @@ async function main(): Promise<number> {
     // The rows: every criterion of each node a mutant is switched on in.
     const criteria: Row[] = mutated.flatMap((node) => [...(healthy.verdicts.get(node)?.keys() ?? [])].sort().map((id) => ({ node, id })));
 
-    const runs: MutantRun[] = await inTurns(mutants, SIDE_BY_SIDE, async (mutant) => {
+    // The preflight switches first, two fleets at a time; then those of the later suites, each on its own node, three at a time.
+    const byName = new Map<string, MutantRun>();
+    const alone = (m: Mutant): boolean => suiteOf(m) !== 'preflight';
+    const judge = async (mutant: Mutant): Promise<MutantRun> => {
       // A preflight switch runs in a fleet of its role's nodes, so a fault that leaks to the others shows; the later suites'
       // criteria change state and take longer: their switch runs on its own node (and what that node needs).
-      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, [suiteOf(mutant)], mutant.role, suiteOf(mutant) !== 'preflight');
+      const run = await gateRun(mutant.name, nodes.get(mutant.name), 1, built.file, [suiteOf(mutant)], mutant.role, alone(mutant));
       const kills = criteria.filter((row) => killedBy(run, row));
       log(`  ${mutant.name.padEnd(24)} exit ${run.exitCode}, killed by ${kills.length} criterion(s) on ${run.node}${run.error ? ` — ${run.error}` : ''}`);
+      byName.set(mutant.name, run);
       return run;
-    });
+    };
+    await inTurns(mutants.filter((m) => !alone(m)), SIDE_BY_SIDE.fleet, judge);
+    await inTurns(mutants.filter(alone), SIDE_BY_SIDE.alone, judge);
+    // The matrix keeps mutants.ts's order, whatever order they ran in.
+    const runs = mutants.map((m) => byName.get(m.name)!);
     runs.forEach((run, i) => {
       const mutant = mutants[i]!;
       const own = criteria.filter((row) => row.node === run.node);

@@ -37,10 +37,11 @@ function profileFor(variant: Variant): string {
   return written.file;
 }
 
-/** The appearance suite, 2 iterations, against one node B variant; only the admin password is handed over. */
+/** The appearance suite against one node B variant (healthy: 2 iterations; a fault switch breaks its criteria in 1); only the admin password is handed over. */
 async function appearanceGate(variant: Variant): Promise<{ exitCode: number; output: string; out: string; doc: ResultsDocument }> {
   const out = outDir();
-  const run = await gate(['--profile', profileFor(variant), '--suite', 'appearance', '--iterations', '2', '--out', out], { ARENA_ADMIN_PASSWORD: SECRETS.ARENA_ADMIN_PASSWORD! });
+  const iterations = variant === 'healthy' ? '2' : '1';
+  const run = await gate(['--profile', profileFor(variant), '--suite', 'appearance', '--iterations', iterations, '--out', out], { ARENA_ADMIN_PASSWORD: SECRETS.ARENA_ADMIN_PASSWORD! });
   return { exitCode: run.exitCode ?? -1, output: String(run.all), out, doc: results(out) };
 }
 
