@@ -3,13 +3,11 @@
 // admin surface and `arena mail`; and each mail fault switch, which must change what a check observes in
 // the way its name says. One node per variant, started side by side, reached over a published port.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
 import { eventually } from '../../helpers/eventually.ts';
-import { ensureReferenceImages } from '../../reference/images/build.ts';
-import { CONTROL_PLANE } from '../../reference/node-kinds.ts';
-import { LABEL_NODE, LABEL_OWNER, LABEL_RUN, leftoverContainers, removeRun } from '../../reference/run-containers.ts';
+import { leftoverContainers, removeRun } from '../../reference/run-containers.ts';
+import { nodeBSecrets, startNodeBVariants } from './node-b-variants.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
@@ -17,7 +15,7 @@ const RUN = `node-b-mail-${randomBytes(4).toString('hex')}`;
 const MUTANTS = ['mail-resend-of-sent-accepted', 'mail-dead-letter-never-reached', 'mail-attempt-no-restarts', 'mail-worker-no-row-lock'] as const;
 type Variant = 'healthy' | (typeof MUTANTS)[number];
 const nodes = new Map<Variant, StartedTestContainer>();
-const SECRETS = Object.fromEntries([...CONTROL_PLANE.secrets, ...(CONTROL_PLANE.nodeSecrets ?? [])].map((name) => [name, randomBytes(24).toString('base64url')]));
+const SECRETS = nodeBSecrets();
 // The sink's domains (the node's mail.env defaults): refused for good, and for now.
 const UNDELIVERABLE = 'undeliverable.test';
 const DEFERRED = 'deferred.test';
@@ -107,18 +105,7 @@ const policy = async (variant: Variant): Promise<Policy> => (await api<{ policy:
 const numbers = (found: Attempt[]): number[] => found.map((a) => a.attemptNo);
 
 beforeAll(async () => {
-  const images = await ensureReferenceImages();
-  const variants: Variant[] = ['healthy', ...MUTANTS];
-  const started = await Promise.all(variants.map((variant) => CONTROL_PLANE.configure!(new GenericContainer(images[CONTROL_PLANE.image]))
-    .withName(`fleetgate-arena-b-${variant}-${RUN}`)
-    .withHostname('arena-b')
-    .withLabels({ [LABEL_RUN]: RUN, [LABEL_NODE]: `arena-b-${variant}`, [LABEL_OWNER]: `${hostname()}:${process.pid}` })
-    .withEnvironment({ ...SECRETS, ARENA_MUTANT: variant === 'healthy' ? '' : variant })
-    .withExposedPorts(8080)
-    .withWaitStrategy(Wait.forLogMessage(CONTROL_PLANE.readyLog))
-    .withStartupTimeout(120_000)
-    .start()));
-  variants.forEach((variant, i) => nodes.set(variant, started[i]!));
+  for (const [variant, node] of await startNodeBVariants(RUN, ['healthy', ...MUTANTS] as const, SECRETS)) nodes.set(variant, node);
 }, 180_000);
 
 afterAll(async () => {
